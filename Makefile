@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh Debian 12 machine:
+#   make run    install what is missing, build, make dev certificates, serve the example policy
+#   make test   install what is missing, build, run every test
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+BINARY := $(BUILD_DIR)/server/launchguard
+JOBS ?= $(shell nproc)
+
+LISTEN ?= 127.0.0.1:8443
+OPS_LISTEN ?= 127.0.0.1:9090
+POLICY ?= deploy/examples/policy.yaml
+
+.PHONY: all deps configure build run test certs format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+certs: dev-certs/tls.crt
+
+dev-certs/tls.crt: scripts/dev-certs
+	@scripts/dev-certs dev-certs
+
+run: build certs
+	$(BINARY) serve --config $(POLICY) \
+	  --tls-cert dev-certs/tls.crt --tls-key dev-certs/tls.key \
+	  --listen $(LISTEN) --ops-listen $(OPS_LISTEN) --state-dir build/launchguard-state
+
+test: build
+	@ctest --preset $(PRESET) -j $(JOBS)
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

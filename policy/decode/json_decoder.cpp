@@ -1,0 +1,152 @@
+#include "policy/decode/json_decoder.hpp"
+
+#include "policy/decode/object_decoder.hpp"
+
+namespace launchguard {
+namespace {
+
+using detail::decode_failure;
+namespace od = detail::od;
+using detail::read_bool_or;
+using detail::read_object;
+using detail::read_string;
+using detail::read_strings;
+
+// Deep enough for any Kubernetes object, shallow enough that nesting cannot hurt: simdjson
+// tracks depth without recursion and stops at this limit.
+constexpr std::size_t max_json_depth = 256;
+
+void read_user_info(od::value value, user_info& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "username") return out.username = read_string(field), 0;
+    if (key == "uid") return out.uid = read_string(field), 1;
+    if (key == "groups") return out.groups = read_strings(field), 2;
+    return -1;
+  });
+}
+
+void read_gvk(od::value value, group_version_kind& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "group") return out.group = read_string(field), 0;
+    if (key == "version") return out.version = read_string(field), 1;
+    if (key == "kind") return out.kind = read_string(field), 2;
+    return -1;
+  });
+}
+
+void read_gvr(od::value value, group_version_resource& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "group") return out.group = read_string(field), 0;
+    if (key == "version") return out.version = read_string(field), 1;
+    if (key == "resource") return out.resource = read_string(field), 2;
+    return -1;
+  });
+}
+
+void read_embedded_object(od::value value, std::optional<kube_object>& out) {
+  if (value.is_null()) return;
+  detail::read_kube_object(value, out.emplace());
+}
+
+void read_request(od::value value, admission_request& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "uid") return out.uid = read_string(field), 0;
+    if (key == "kind") return read_gvk(field, out.kind), 1;
+    if (key == "resource") return read_gvr(field, out.resource), 2;
+    if (key == "subResource") return out.sub_resource = read_string(field), 3;
+    if (key == "name") return out.name = read_string(field), 4;
+    if (key == "namespace") return out.namespace_name = read_string(field), 5;
+    if (key == "operation") {
+      std::string text = read_string(field);
+      out.op = operation_from(text);
+      if (out.op == operation::unknown) {
+        throw decode_failure(decode_errc::unsupported, "unknown operation \"" + text + "\"");
+      }
+      return 6;
+    }
+    if (key == "userInfo") return read_user_info(field, out.user), 7;
+    if (key == "dryRun") return out.dry_run = read_bool_or(field, false), 8;
+    if (key == "object") return read_embedded_object(field, out.object), 9;
+    if (key == "oldObject") return read_embedded_object(field, out.old_object), 10;
+    return -1;
+  });
+}
+
+// The object's own kind is authoritative; a request without one (an exec's options, a body
+// that omits it) takes the kind from request.kind.
+void settle_kind(std::optional<kube_object>& object, const group_version_kind& request_kind) {
+  if (!object || !object->kind.empty()) return;
+  object->kind = request_kind.kind;
+  object->workload = workload_kind_from(object->kind);
+}
+
+void require(bool condition, decode_errc code, const char* message) {
+  if (!condition) throw decode_failure(code, message);
+}
+
+}  // namespace
+
+static_assert(json_padding >= simdjson::SIMDJSON_PADDING);
+
+struct json_decoder::impl {
+  od::parser parser;  // reused: its buffers grow to the largest document, not per document
+
+  impl() {
+    // Sets the depth limit that later automatic reallocations keep.
+    if (parser.allocate(64 * 1024, max_json_depth) != simdjson::SUCCESS) throw std::bad_alloc();
+  }
+};
+
+json_decoder::json_decoder() : impl_(std::make_unique<impl>()) {}
+json_decoder::~json_decoder() = default;
+
+decode_result<admission_request> json_decoder::admission_review(json_input input) {
+  admission_request out;
+  std::string kind;
+  bool has_request = false;
+  try {
+    od::document doc = impl_->parser.iterate(input.text.data(), input.text.size(), input.capacity);
+    od::value root = doc.get_value();
+    read_object(root, [&](std::string_view key, od::value field) -> int {
+      if (key == "apiVersion") return out.review_api_version = read_string(field), 0;
+      if (key == "kind") return kind = read_string(field), 1;
+      if (key == "request") {
+        if (!field.is_null()) {
+          has_request = true;
+          read_request(field, out);
+        }
+        return 2;
+      }
+      return -1;
+    });
+    // On-Demand stops at the root's closing brace; anything but whitespace after it is an error.
+    require(doc.current_location().error() == simdjson::OUT_OF_BOUNDS, decode_errc::invalid_json,
+            "trailing bytes after the JSON document");
+  } catch (decode_failure& failure) {
+    return failure.to_error();
+  } catch (const simdjson::simdjson_error& error) {
+    return detail::failure_from(error.error()).to_error();
+  }
+
+  if (kind != "AdmissionReview") {
+    return decode_error{decode_errc::unsupported,
+                        "kind: expected AdmissionReview, got \"" + kind + "\""};
+  }
+  if (out.review_api_version != "admission.k8s.io/v1" &&
+      out.review_api_version != "admission.k8s.io/v1beta1") {
+    return decode_error{
+        decode_errc::unsupported,
+        "apiVersion: expected admission.k8s.io/v1 or admission.k8s.io/v1beta1, got \"" +
+            out.review_api_version + "\""};
+  }
+  if (!has_request) return decode_error{decode_errc::missing_field, "request: missing"};
+  if (out.uid.empty()) return decode_error{decode_errc::missing_field, "request.uid: missing"};
+  if (out.op == operation::unknown) {
+    return decode_error{decode_errc::missing_field, "request.operation: missing"};
+  }
+  settle_kind(out.object, out.kind);
+  settle_kind(out.old_object, out.kind);
+  return out;
+}
+
+}  // namespace launchguard

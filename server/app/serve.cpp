@@ -1,0 +1,151 @@
+#include "server/app/serve.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "server/app/readiness.hpp"
+#include "server/endpoints/routes.hpp"
+#include "server/endpoints/validate_endpoint.hpp"
+#include "server/http/http_server.hpp"
+#include "server/metrics/metrics.hpp"
+#include "server/util/log.hpp"
+
+namespace launchguard::server {
+namespace {
+
+namespace net = boost::asio;
+
+const logger log{"server"};
+
+unsigned thread_count(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Flags of the contract whose feature lands later: accepted now so deployments written
+// against the contract start, and named in the log so nobody believes they are in effect.
+void note_inactive_flags(const serve_options& options) {
+  const std::pair<const char*, const std::string*> later[] = {
+      {"--redis-url", &options.redis_url},
+      {"--redis-password-file", &options.redis_password_file},
+      {"--api-token-file", &options.api_token_file},
+      {"--audit-token-file", &options.audit_token_file},
+  };
+  for (const auto& [flag, value] : later) {
+    if (!value->empty()) log.warn("flag accepted but not active in this version", {{"flag", flag}});
+  }
+}
+
+bool check_policy_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) {
+    log.error("cannot read the policy file", {{log_key::file, path}});
+    return false;
+  }
+  return true;
+}
+
+// Shutdown: not ready at once, stop accepting, let requests in progress finish, then stop.
+class drain {
+ public:
+  drain(net::io_context& io, readiness& ready, http_server& webhook, http_server& ops,
+        std::chrono::milliseconds deadline)
+      : io_(io), ready_(ready), webhook_(webhook), ops_(ops), deadline_(deadline), timer_(io) {}
+
+  void begin() {
+    log.info("shutting down: readiness off, no new connections, finishing requests in progress");
+    ready_.set_draining();
+    webhook_.shut_down();
+    until_ = std::chrono::steady_clock::now() + deadline_;
+    poll();
+  }
+
+ private:
+  void poll() {
+    std::size_t open = webhook_.open_connections();
+    if (open == 0 || std::chrono::steady_clock::now() >= until_) {
+      if (open > 0) log.warn("drain deadline reached", {{"openConnections", std::to_string(open)}});
+      ops_.shut_down();
+      io_.stop();
+      return;
+    }
+    timer_.expires_after(std::chrono::milliseconds(20));
+    timer_.async_wait([this](boost::system::error_code) { poll(); });
+  }
+
+  net::io_context& io_;
+  readiness& ready_;
+  http_server& webhook_;
+  http_server& ops_;
+  std::chrono::milliseconds deadline_;
+  std::chrono::steady_clock::time_point until_;
+  net::steady_timer timer_;
+};
+
+}  // namespace
+
+int run_serve(const serve_options& options) {
+  std::signal(SIGPIPE, SIG_IGN);
+  note_inactive_flags(options);
+  readiness ready;
+  metrics_registry metrics;
+
+  if (!check_policy_file(options.config)) return 1;
+  ready.set_policy_loaded();
+
+  auto context = load_tls_context({options.tls_cert, options.tls_key, options.client_ca});
+  if (!context) {
+    log.error("cannot load the TLS certificate", {{log_key::error, context.error().message}});
+    return 1;
+  }
+  tls_context_store tls(*context);
+
+  validate_endpoint validate;
+  webhook_routes webhook_handler(validate, ready, metrics);
+  ops_routes ops_handler(ready, metrics);
+
+  unsigned threads = thread_count(options.threads);
+  net::io_context io(static_cast<int>(threads));
+  http_server webhook(io, webhook_handler, &tls);
+  http_server ops(io, ops_handler, nullptr);
+  metrics.gauge("launchguard_open_connections", "Open connections on the webhook port.",
+                [&webhook] { return static_cast<double>(webhook.open_connections()); });
+
+  for (auto [server, address, name] : {std::tuple{&webhook, &options.listen, "webhook"},
+                                       std::tuple{&ops, &options.ops_listen, "ops"}}) {
+    auto bound = server->listen(*address);
+    if (!bound) {
+      log.error("cannot listen", {{log_key::error, bound.error().message}});
+      return 1;
+    }
+    log.info("listening", {{"listener", name}, {log_key::address, *bound}});
+  }
+  ready.set_listening();
+
+  drain shutdown(io, ready, webhook, ops, options.drain_deadline);
+  net::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log.info("signal received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    shutdown.begin();
+  });
+
+  log.info("serving", {{"threads", std::to_string(threads)}});
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i)
+    workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers)
+    worker.join();
+  log.info("stopped");
+  return 0;
+}
+
+}  // namespace launchguard::server

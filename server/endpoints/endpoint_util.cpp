@@ -1,0 +1,52 @@
+#include "server/endpoints/endpoint_util.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace launchguard::server {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return text;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+std::optional<http_response> require_method(const http_request& request, std::string_view allowed) {
+  if (request.method == allowed) return std::nullopt;
+  http_response answer =
+      error_response(405, "method " + request.method + " is not allowed on " +
+                              std::string(request.path()) + "; use " + std::string(allowed));
+  answer.headers.emplace_back("Allow", std::string(allowed));
+  return answer;
+}
+
+std::optional<http_response> require_content_type(
+    const http_request& request, std::initializer_list<std::string_view> accepted) {
+  std::string_view media =
+      trim(std::string_view(request.content_type).substr(0, request.content_type.find(';')));
+  for (std::string_view candidate : accepted) {
+    if (iequals(media, candidate)) return std::nullopt;
+  }
+  std::string expected;
+  for (std::string_view candidate : accepted) {
+    if (!expected.empty()) expected += " or ";
+    expected += candidate;
+  }
+  std::string got = request.content_type.empty() ? "none" : "\"" + request.content_type + "\"";
+  return error_response(415, "content type " + got + " is not accepted; send " + expected);
+}
+
+}  // namespace launchguard::server

@@ -1,0 +1,39 @@
+#include "server/endpoints/validate_endpoint.hpp"
+
+#include <random>
+
+#include "policy/decode/json_decoder.hpp"
+#include "policy/encode/review_response.hpp"
+#include "policy/engine/admission.hpp"
+#include "server/endpoints/endpoint_util.hpp"
+
+namespace launchguard::server {
+
+decision_ids::decision_ids() {
+  std::random_device entropy;
+  std::uint64_t random = (std::uint64_t{entropy()} << 32) | entropy();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(random));
+  prefix_ = std::string(text, 12) + "-";
+}
+
+std::string decision_ids::next() {
+  std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed) + 1;
+  char text[17];
+  std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(n));
+  return prefix_ + text;
+}
+
+http_response validate_endpoint::handle(http_request& request) {
+  if (auto wrong = require_method(request, "POST")) return *wrong;
+  if (auto wrong = require_content_type(request, {"application/json"})) return *wrong;
+
+  thread_local json_decoder decoder;  // one per I/O thread: its buffers are reused
+  auto review = decoder.admission_review(padded(request.body));
+  if (!review) return error_response(400, "not a valid AdmissionReview: " + review.error().message);
+
+  decision verdict = admit(*review, ids_.next());
+  return json_response(200, encode_review_response(*review, verdict));
+}
+
+}  // namespace launchguard::server

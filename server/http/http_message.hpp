@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace launchguard::server {
+
+// A request as endpoints see it: no Beast types, so endpoints compile fast and can be driven
+// by tests and fuzzers without a socket.
+struct http_request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // "/validate?timeout=10s"
+  std::string content_type;
+  std::string authorization;
+  std::string body;
+  bool client_certificate_verified = false;  // TLS client certificate signed by --client-ca
+
+  // The target without its query string: "/validate".
+  std::string_view path() const {
+    std::string_view t = target;
+    return t.substr(0, t.find('?'));
+  }
+  // The query string without '?', or empty.
+  std::string_view query() const {
+    std::string_view t = target;
+    auto mark = t.find('?');
+    return mark == std::string_view::npos ? std::string_view{} : t.substr(mark + 1);
+  }
+};
+
+struct http_response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// A JSON error answer: {"error": "<message>"}.
+http_response error_response(int status, std::string_view message);
+
+inline http_response json_response(int status, std::string body) {
+  http_response answer;
+  answer.status = status;
+  answer.body = std::move(body);
+  return answer;
+}
+
+inline http_response text_response(int status, std::string body,
+                                   std::string content_type = "text/plain; charset=utf-8") {
+  http_response answer;
+  answer.status = status;
+  answer.content_type = std::move(content_type);
+  answer.body = std::move(body);
+  return answer;
+}
+
+// What a listener serves. Implementations must be thread-safe: sessions on several threads
+// call them at once.
+class request_handler {
+ public:
+  virtual ~request_handler() = default;
+
+  // Called once the headers are in: the largest body this path accepts. Larger bodies are
+  // answered 413 without being read.
+  virtual std::size_t body_limit(std::string_view path) const = 0;
+
+  virtual http_response handle(http_request& request) = 0;
+};
+
+}  // namespace launchguard::server

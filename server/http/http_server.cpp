@@ -1,0 +1,427 @@
+// The one translation unit that instantiates Beast's HTTP and TLS machinery: sessions and
+// the accept loop. Everything else in the server depends on http_server.hpp and
+// http_message.hpp only, which keeps the build fast.
+#include "server/http/http_server.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+
+namespace launchguard::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+// What the registry of open connections can ask of one.
+class connection {
+ public:
+  virtual ~connection() = default;
+  virtual void close_if_idle() = 0;  // thread-safe
+};
+
+}  // namespace
+
+struct http_server::state : std::enable_shared_from_this<http_server::state> {
+  state(net::io_context& io_context, request_handler& request_handler, tls_context_store* tls_store,
+        session_limits session_limits)
+      : io(io_context), handler(request_handler), tls(tls_store), limits(session_limits) {}
+
+  net::io_context& io;
+  request_handler& handler;
+  tls_context_store* tls;
+  session_limits limits;
+  std::atomic<bool> draining{false};
+
+  mutable std::mutex mutex;
+  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
+  std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections;
+  std::uint64_t next_connection_id = 0;
+
+  // Registers a connection; returns 0 when the cap is reached.
+  std::uint64_t add(std::weak_ptr<connection> entry) {
+    std::lock_guard lock(mutex);
+    if (connections.size() >= limits.max_connections) return 0;
+    std::uint64_t id = ++next_connection_id;
+    connections.emplace(id, std::move(entry));
+    return id;
+  }
+  void remove(std::uint64_t id) {
+    std::lock_guard lock(mutex);
+    connections.erase(id);
+  }
+
+  void accept(std::shared_ptr<tcp::acceptor> acceptor);
+  void start_session(tcp::socket socket);
+};
+
+namespace {
+
+std::string_view path_of(beast::string_view target) {
+  std::string_view t(target.data(), target.size());
+  return t.substr(0, t.find('?'));
+}
+
+bool expects_continue(const http::request<http::string_body>& header) {
+  auto expect = header[http::field::expect];
+  return beast::iequals(expect, "100-continue");
+}
+
+http_request to_request(http::request<http::string_body>&& message) {
+  http_request out;
+  out.method = std::string(message.method_string());
+  out.target = std::string(message.target());
+  out.content_type = std::string(message[http::field::content_type]);
+  out.authorization = std::string(message[http::field::authorization]);
+  out.body = std::move(message.body());
+  return out;
+}
+
+// Reads requests and writes answers for one connection, one request at a time. `derived` is
+// plain_session or tls_session, which own the stream and know how to close it.
+template <class derived>
+class session : public connection {
+ public:
+  explicit session(std::shared_ptr<http_server::state> owner) : owner_(std::move(owner)) {}
+
+  ~session() override {
+    if (id_ != 0) owner_->remove(id_);
+  }
+
+  // Called once the connection is registered (and, for TLS, the handshake is done).
+  void start_reading() {
+    if (owner_->draining) return self().close_now();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(owner_->limits.header_bytes));
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    // Wait for the first byte under the idle deadline; the header deadline starts then.
+    idle_ = true;
+    tcp().expires_after(owner_->limits.idle);
+    self().stream().async_read_some(
+        buffer_.prepare(4096), [self = shared()](beast::error_code ec, std::size_t bytes) {
+          self->idle_ = false;
+          if (ec) return self->close_now();  // closed by the client, idle timeout or shut_down
+          self->buffer_.commit(bytes);
+          self->read_header();
+        });
+  }
+
+  void close_if_idle() override {
+    net::dispatch(tcp().get_executor(), [self = shared()] {
+      if (self->idle_) self->tcp().cancel();
+    });
+  }
+
+  void set_id(std::uint64_t id) { id_ = id; }
+
+ protected:
+  derived& self() { return static_cast<derived&>(*this); }
+  std::shared_ptr<derived> shared() { return self().shared_from_this(); }
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(self().stream()); }
+
+  std::shared_ptr<http_server::state> owner_;
+
+ private:
+  void read_header() {
+    tcp().expires_after(owner_->limits.header);
+    http::async_read_header(
+        self().stream(), buffer_, *parser_,
+        [self = shared()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec == http::error::header_limit) {
+      return reply_and_close(error_response(
+          431, "request headers exceed " + std::to_string(owner_->limits.header_bytes) + " bytes"));
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted) {
+      return self().close_now();
+    }
+    if (ec) {  // an HTTP parse error gets an answer; a transport error does not
+      if (ec.category() == http::make_error_code(http::error::header_limit).category()) {
+        return reply_and_close(error_response(400, "malformed HTTP request: " + ec.message()));
+      }
+      return self().close_now();
+    }
+    const auto& header = parser_->get();
+    std::size_t limit = owner_->handler.body_limit(path_of(header.target()));
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      return reply_and_close(error_response(413, body_limit_message(limit)));
+    }
+    body_limit_ = limit;
+    parser_->body_limit(limit);
+    if (expects_continue(header)) return send_continue();
+    read_body();
+  }
+
+  void send_continue() {
+    continue_ = http::response<http::empty_body>(http::status::continue_, 11);
+    tcp().expires_after(owner_->limits.write);
+    http::async_write(self().stream(), continue_,
+                      [self = shared()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close_now();
+                        self->read_body();
+                      });
+  }
+
+  void read_body() {
+    tcp().expires_after(owner_->limits.body);
+    http::async_read(self().stream(), buffer_, *parser_,
+                     [self = shared()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return reply_and_close(error_response(413, body_limit_message(body_limit_)));
+    }
+    if (ec) return self().close_now();  // timeout, reset, or a broken chunked encoding
+
+    bool keep_alive = parser_->get().keep_alive();
+    http_request request = to_request(parser_->release());
+    request.client_certificate_verified = self().client_certificate_verified();
+    http_response answer;
+    try {
+      answer = owner_->handler.handle(request);
+    } catch (const std::exception& error) {
+      answer = error_response(500, std::string("internal error: ") + error.what());
+    }
+    send(std::move(answer), keep_alive && !owner_->draining);
+  }
+
+  static std::string body_limit_message(std::size_t limit) {
+    return "request body exceeds the limit of " + std::to_string(limit) + " bytes for this path";
+  }
+
+  void reply_and_close(http_response answer) { send(std::move(answer), false); }
+
+  void send(http_response answer, bool keep_alive) {
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(answer.status));
+    response_.set(http::field::content_type, answer.content_type);
+    for (auto& [name, value] : answer.headers)
+      response_.set(name, value);
+    response_.body() = std::move(answer.body);
+    response_.keep_alive(keep_alive);
+    response_.prepare_payload();
+    tcp().expires_after(owner_->limits.write);
+    http::async_write(self().stream(), response_,
+                      [self = shared(), keep_alive](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close_now();
+                        if (!keep_alive) return self->close_gracefully();
+                        self->start_reading();
+                      });
+  }
+
+  std::uint64_t id_ = 0;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  http::response<http::empty_body> continue_;
+  std::size_t body_limit_ = 0;
+  bool idle_ = false;
+};
+
+class plain_session : public session<plain_session>,
+                      public std::enable_shared_from_this<plain_session> {
+ public:
+  plain_session(tcp::socket&& socket, std::shared_ptr<http_server::state> owner)
+      : session(std::move(owner)), stream_(std::move(socket)) {}
+
+  using std::enable_shared_from_this<plain_session>::shared_from_this;
+
+  void run() { start_reading(); }
+  beast::tcp_stream& stream() { return stream_; }
+  bool client_certificate_verified() const { return false; }
+
+  void close_gracefully() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  void close_now() { close_gracefully(); }
+
+ private:
+  beast::tcp_stream stream_;
+};
+
+class tls_session : public session<tls_session>, public std::enable_shared_from_this<tls_session> {
+ public:
+  tls_session(tcp::socket&& socket, std::shared_ptr<http_server::state> owner,
+              std::shared_ptr<ssl::context> context)
+      : session(std::move(owner)),
+        context_(std::move(context)),
+        stream_(std::move(socket), *context_) {}
+
+  using std::enable_shared_from_this<tls_session>::shared_from_this;
+
+  void run() {
+    beast::get_lowest_layer(stream_).expires_after(owner_->limits.handshake);
+    stream_.async_handshake(
+        ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+          if (ec) return self->close_now();  // a failed handshake has nobody to answer
+          self->start_reading();
+        });
+  }
+
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+
+  bool client_certificate_verified() {
+    SSL* native = stream_.native_handle();
+    return SSL_get0_peer_certificate(native) != nullptr &&
+           SSL_get_verify_result(native) == X509_V_OK;
+  }
+
+  // Sends close_notify so the client knows the answer was complete, under a short deadline.
+  void close_gracefully() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close_now(); });
+  }
+  void close_now() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+ private:
+  std::shared_ptr<ssl::context> context_;  // kept alive: a reload may replace the store's
+  beast::ssl_stream<beast::tcp_stream> stream_;
+};
+
+template <class session_type>
+void register_and_run(const std::shared_ptr<session_type>& created, http_server::state& owner) {
+  std::uint64_t id = owner.add(created);
+  if (id == 0) return created->close_now();  // over the connection cap
+  created->set_id(id);
+  created->run();
+}
+
+}  // namespace
+
+void http_server::state::start_session(tcp::socket socket) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  if (tls != nullptr) {
+    register_and_run(
+        std::make_shared<tls_session>(std::move(socket), shared_from_this(), tls->current()),
+        *this);
+  } else {
+    register_and_run(std::make_shared<plain_session>(std::move(socket), shared_from_this()), *this);
+  }
+}
+
+void http_server::state::accept(std::shared_ptr<tcp::acceptor> acceptor) {
+  acceptor->async_accept(net::make_strand(io), [self = shared_from_this(), acceptor](
+                                                   beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+    if (!ec) {
+      self->start_session(std::move(socket));
+      return self->accept(acceptor);
+    }
+    // Out of file descriptors or similar: back off instead of spinning.
+    auto timer = std::make_shared<net::steady_timer>(acceptor->get_executor(),
+                                                     std::chrono::milliseconds(50));
+    timer->async_wait([self, acceptor, timer](beast::error_code) { self->accept(acceptor); });
+  });
+}
+
+http_server::http_server(net::io_context& io, request_handler& handler, tls_context_store* tls,
+                         session_limits limits)
+    : state_(std::make_shared<state>(io, handler, tls, limits)) {}
+
+http_server::~http_server() {
+  shut_down();
+}
+
+outcome<std::string> http_server::listen(std::string_view address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string_view::npos) {
+    return failure{"listen address \"" + std::string(address) + "\": expected ADDRESS:PORT"};
+  }
+  std::string host(address.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::string port_text(address.substr(colon + 1));
+  unsigned long port = 0;
+  try {
+    std::size_t used = 0;
+    port = std::stoul(port_text, &used);
+    if (used != port_text.size() || port > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    return failure{"listen address \"" + std::string(address) +
+                   "\": port must be a number from 0 to 65535"};
+  }
+  beast::error_code ec;
+  auto ip = net::ip::make_address(host, ec);
+  if (ec)
+    return failure{"listen address \"" + std::string(address) + "\": \"" + host +
+                   "\" is not an IP address"};
+
+  auto acceptor = std::make_shared<tcp::acceptor>(net::make_strand(state_->io));
+  tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+  auto fail = [&](const char* step) {
+    return failure{"listen " + std::string(address) + ": " + step + ": " + ec.message()};
+  };
+  acceptor->open(endpoint.protocol(), ec);
+  if (ec) return fail("open");
+  acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return fail("set_option");
+  acceptor->bind(endpoint, ec);
+  if (ec) return fail("bind");
+  acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen");
+  auto bound = acceptor->local_endpoint(ec);
+  if (ec) return fail("local_endpoint");
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->acceptors.push_back(acceptor);
+  }
+  state_->accept(acceptor);
+  std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                              : bound.address().to_string();
+  return outcome<std::string>(boost::system::in_place_value,
+                              shown + ":" + std::to_string(bound.port()));
+}
+
+void http_server::shut_down() {
+  state_->draining = true;
+  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::shared_ptr<connection>> open;
+  {
+    std::lock_guard lock(state_->mutex);
+    acceptors.swap(state_->acceptors);
+    for (auto& [id, entry] : state_->connections) {
+      if (auto live = entry.lock()) open.push_back(std::move(live));
+    }
+  }
+  for (auto& acceptor : acceptors) {
+    net::post(acceptor->get_executor(), [acceptor] {
+      beast::error_code ignored;
+      acceptor->close(ignored);
+    });
+  }
+  for (auto& live : open)
+    live->close_if_idle();
+}
+
+std::size_t http_server::open_connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->connections.size();
+}
+
+}  // namespace launchguard::server

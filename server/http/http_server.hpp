@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/io_context.hpp>
+
+#include "server/http/http_message.hpp"
+#include "server/http/tls_context.hpp"
+#include "server/util/failure.hpp"
+
+namespace launchguard::server {
+
+// Deadlines and sizes that protect a listener from slow or hostile clients.
+struct session_limits {
+  std::chrono::seconds handshake{10};
+  // Longer than the 90 s idle timeout of Go's HTTP transport (the API server's client), so
+  // the client closes idle connections first and never sends a request into a closing one.
+  std::chrono::seconds idle{120};
+  std::chrono::seconds header{10};  // from the first byte of a request to its last header
+  std::chrono::seconds body{30};    // for reading the whole body
+  std::chrono::seconds write{30};
+  std::size_t header_bytes = 16 * 1024;
+  std::size_t max_connections = 4096;
+};
+
+// One listening socket and its connections: HTTP/1.1 with keep-alive over TLS or plain TCP,
+// a fresh parser per request, one request at a time per connection (a pipelined request is
+// read only after the previous answer is written, so at most one is ever in progress), and
+// every read and write under a deadline. Runs on the caller's io_context, whatever the number
+// of threads running it; each connection has its own strand.
+class http_server {
+ public:
+  // `tls` is null for plain HTTP. Both must outlive the server and its connections.
+  http_server(boost::asio::io_context& io, request_handler& handler, tls_context_store* tls,
+              session_limits limits = {});
+  ~http_server();
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  // Binds "ADDRESS:PORT" (port 0 picks a free port) and starts accepting. Returns the bound
+  // "ADDRESS:PORT", or an error that names the address and the reason.
+  outcome<std::string> listen(std::string_view address);
+
+  // Stops accepting and closes idle connections. A request in progress is finished and
+  // answered with "Connection: close". Thread-safe.
+  void shut_down();
+
+  // Connections still open; zero after shut_down() once in-flight requests are answered.
+  std::size_t open_connections() const;
+
+  struct state;  // shared with the connections, which may outlive this object
+
+ private:
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace launchguard::server
