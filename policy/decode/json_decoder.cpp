@@ -90,10 +90,22 @@ static_assert(json_padding >= simdjson::SIMDJSON_PADDING);
 
 struct json_decoder::impl {
   od::parser parser;  // reused: its buffers grow to the largest document, not per document
+  std::unique_ptr<simdjson::dom::parser> validator;  // created on the first error only
 
   impl() {
     // Sets the depth limit that later automatic reallocations keep.
     if (parser.allocate(64 * 1024, max_json_depth) != simdjson::SUCCESS) throw std::bad_alloc();
+  }
+
+  // On-Demand validates only what it visits, so a truncated document can surface as "wrong
+  // type" at the point where it stops. When decoding fails, a full parse tells whether the
+  // input was JSON at all, so the error says what is really wrong.
+  decode_error explain(json_input input, const decode_error& found) {
+    if (!validator) validator = std::make_unique<simdjson::dom::parser>();
+    auto parsed = validator->parse(input.text.data(), input.text.size(), false);
+    if (parsed.error() == simdjson::SUCCESS || parsed.error() == simdjson::DEPTH_ERROR)
+      return found;
+    return detail::failure_from(parsed.error()).to_error();
   }
 };
 
@@ -123,9 +135,9 @@ decode_result<admission_request> json_decoder::admission_review(json_input input
     require(doc.current_location().error() == simdjson::OUT_OF_BOUNDS, decode_errc::invalid_json,
             "trailing bytes after the JSON document");
   } catch (decode_failure& failure) {
-    return failure.to_error();
+    return impl_->explain(input, failure.to_error());
   } catch (const simdjson::simdjson_error& error) {
-    return detail::failure_from(error.error()).to_error();
+    return impl_->explain(input, detail::failure_from(error.error()).to_error());
   }
 
   if (kind != "AdmissionReview") {

@@ -15,6 +15,7 @@ void decode_failure::prepend_key(std::string_view key) {
 }
 
 void decode_failure::prepend_index(std::size_t index) {
+  if (!path_.empty() && path_.front() != '[') path_.insert(0, 1, '.');
   path_.insert(0, "[" + std::to_string(index) + "]");
 }
 

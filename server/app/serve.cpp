@@ -108,7 +108,7 @@ int run_serve(const serve_options& options) {
   tls_context_store tls(*context);
 
   validate_endpoint validate;
-  webhook_routes webhook_handler(validate, ready, metrics);
+  webhook_routes webhook_handler(validate, ready, metrics, !options.client_ca.empty());
   ops_routes ops_handler(ready, metrics);
 
   unsigned threads = thread_count(options.threads);

@@ -53,7 +53,12 @@ std::size_t webhook_routes::body_limit(std::string_view path) const {
 http_response webhook_routes::handle(http_request& request) {
   std::string_view path = request.path();
   if (path == "/validate") {
-    return measured(metrics_, endpoint::validate, [&] { return validate_.handle(request); });
+    return measured(metrics_, endpoint::validate, [&] {
+      if (require_client_certificate_ && !request.client_certificate_verified) {
+        return error_response(403, "a client certificate signed by the --client-ca CA is required");
+      }
+      return validate_.handle(request);
+    });
   }
   if (endpoint e = health_endpoint_of(path); e != endpoint::other) {
     return measured(metrics_, e, [&] { return health_routes(request, ready_, e); });

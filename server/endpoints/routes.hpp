@@ -10,8 +10,14 @@ namespace launchguard::server {
 // The TLS port: /validate, and /healthz and /readyz for checks that come through the Service.
 class webhook_routes : public request_handler {
  public:
-  webhook_routes(validate_endpoint& validate, const readiness& ready, metrics_registry& metrics)
-      : validate_(validate), ready_(ready), metrics_(metrics) {}
+  // With `require_client_certificate` (--client-ca), /validate answers 403 unless the TLS
+  // client presented a certificate signed by that CA.
+  webhook_routes(validate_endpoint& validate, const readiness& ready, metrics_registry& metrics,
+                 bool require_client_certificate)
+      : validate_(validate),
+        ready_(ready),
+        metrics_(metrics),
+        require_client_certificate_(require_client_certificate) {}
 
   std::size_t body_limit(std::string_view path) const override;
   http_response handle(http_request& request) override;
@@ -20,6 +26,7 @@ class webhook_routes : public request_handler {
   validate_endpoint& validate_;
   const readiness& ready_;
   metrics_registry& metrics_;
+  bool require_client_certificate_;
 };
 
 // The plain-HTTP ops port: /metrics, /healthz, /readyz.

@@ -4,6 +4,7 @@
 #include "server/http/http_server.hpp"
 
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -108,6 +109,9 @@ class session : public connection {
     if (owner_->draining) return self().close_now();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(owner_->limits.header_bytes));
+    // The real limit depends on the path, known once the headers are in (on_header); until
+    // then a large Content-Length must not fail the header read with a generic error.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
     // Wait for the first byte under the idle deadline; the header deadline starts then.
     idle_ = true;

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509err.h>
 
 namespace launchguard::server {
 namespace {
@@ -84,6 +85,11 @@ outcome<std::shared_ptr<ssl::context>> load_tls_context(const tls_files& files) 
                    ")"};
   }
   if (SSL_CTX_use_PrivateKey_file(native, files.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return failure{files.private_key + ": the private key does not match the certificate in " +
+                     files.certificate};
+    }
     return failure{files.private_key + ": not a usable PEM private key (" + openssl_reason() + ")"};
   }
   if (SSL_CTX_check_private_key(native) != 1) {

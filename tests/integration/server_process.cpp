@@ -1,0 +1,145 @@
+#include "tests/integration/server_process.hpp"
+
+#include <regex>
+#include <signal.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/support/files.hpp"
+
+namespace launchguard::testing {
+namespace {
+
+void drain_pipe(int fd, std::mutex& mutex, std::string& into) {
+  char buffer[4096];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    std::lock_guard lock(mutex);
+    into.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+}
+
+unsigned short port_of(const std::string& log, const std::string& listener) {
+  std::regex pattern("\"listener\":\"" + listener + "\",\"address\":\"[^\"]*:([0-9]+)\"");
+  std::smatch match;
+  if (!std::regex_search(log, match, pattern)) return 0;
+  return static_cast<unsigned short>(std::stoi(match[1]));
+}
+
+}  // namespace
+
+child_process::child_process(std::vector<std::string> args) {
+  std::vector<char*>
+      argv;  // built before fork: the child may only call async-signal-safe functions
+  for (auto& arg : args)
+    argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::dup2(out_pipe[1], STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  out_reader_ = std::thread([this, fd = out_pipe[0]] { drain_pipe(fd, mutex_, out_); });
+  err_reader_ = std::thread([this, fd = err_pipe[0]] { drain_pipe(fd, mutex_, err_); });
+}
+
+child_process::~child_process() {
+  if (!exit_code_) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  if (out_reader_.joinable()) out_reader_.join();
+  if (err_reader_.joinable()) err_reader_.join();
+}
+
+void child_process::send_signal(int signal) {
+  ::kill(pid_, signal);
+}
+
+std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
+  if (exit_code_) return exit_code_;
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    int status = 0;
+    pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      return exit_code_;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return std::nullopt;
+}
+
+std::string child_process::err() const {
+  std::lock_guard lock(mutex_);
+  return err_;
+}
+
+std::string child_process::out() const {
+  std::lock_guard lock(mutex_);
+  return out_;
+}
+
+bool child_process::wait_for_err(const std::string& text, std::chrono::milliseconds timeout) const {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (err().find(text) != std::string::npos) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) return err().find(text) != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string pki(const std::string& file) {
+  return (source_dir() / "tests/pki" / file).string();
+}
+
+std::vector<std::string> server_process::arguments(const options& opts) {
+  std::vector<std::string> args = {
+      LAUNCHGUARD_BINARY,
+      "serve",
+      "--config",
+      opts.config.empty() ? (source_dir() / "deploy/examples/policy.yaml").string() : opts.config,
+      "--tls-cert",
+      opts.certificate.empty() ? pki("server.crt") : opts.certificate,
+      "--tls-key",
+      opts.key.empty() ? pki("server.key") : opts.key,
+      "--listen",
+      "127.0.0.1:0",
+      "--ops-listen",
+      "127.0.0.1:0",
+      "--threads",
+      "2",
+  };
+  args.insert(args.end(), opts.extra.begin(), opts.extra.end());
+  return args;
+}
+
+server_process::server_process(options opts) : process_(arguments(opts)) {
+  if (!process_.wait_for_err("\"msg\":\"serving\"", std::chrono::seconds(10))) {
+    throw std::runtime_error("launchguard did not start:\n" + process_.err());
+  }
+  std::string log = process_.err();
+  webhook_port_ = port_of(log, "webhook");
+  ops_port_ = port_of(log, "ops");
+}
+
+}  // namespace launchguard::testing
