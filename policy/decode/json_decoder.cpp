@@ -100,12 +100,26 @@ struct json_decoder::impl {
   // On-Demand validates only what it visits, so a truncated document can surface as "wrong
   // type" at the point where it stops. When decoding fails, a full parse tells whether the
   // input was JSON at all, so the error says what is really wrong.
-  decode_error explain(json_input input, const decode_error& found) {
+  decode_error explain(json_input input, decode_error found) {
+    // Precise errors (a duplicate key, a number out of range) are kept as they are.
+    if (found.code != decode_errc::wrong_type && found.code != decode_errc::invalid_json)
+      return found;
     if (!validator) validator = std::make_unique<simdjson::dom::parser>();
     auto parsed = validator->parse(input.text.data(), input.text.size(), false);
-    if (parsed.error() == simdjson::SUCCESS || parsed.error() == simdjson::DEPTH_ERROR)
-      return found;
-    return detail::failure_from(parsed.error()).to_error();
+    switch (parsed.error()) {
+      case simdjson::TAPE_ERROR:
+      case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+      case simdjson::UNCLOSED_STRING:
+      case simdjson::STRING_ERROR:
+      case simdjson::UNESCAPED_CHARS:
+      case simdjson::T_ATOM_ERROR:
+      case simdjson::F_ATOM_ERROR:
+      case simdjson::N_ATOM_ERROR:
+      case simdjson::EMPTY:
+        return detail::failure_from(parsed.error()).to_error();
+      default:
+        return found;
+    }
   }
 };
 
@@ -118,8 +132,7 @@ decode_result<admission_request> json_decoder::admission_review(json_input input
   bool has_request = false;
   try {
     od::document doc = impl_->parser.iterate(input.text.data(), input.text.size(), input.capacity);
-    od::value root = doc.get_value();
-    read_object(root, [&](std::string_view key, od::value field) -> int {
+    read_object(od::object(doc.get_object()), [&](std::string_view key, od::value field) -> int {
       if (key == "apiVersion") return out.review_api_version = read_string(field), 0;
       if (key == "kind") return kind = read_string(field), 1;
       if (key == "request") {

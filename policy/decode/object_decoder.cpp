@@ -245,9 +245,14 @@ void read_affinity(od::value value, pod_spec& out) {
   auto read_term = [&](od::value element) {
     auto& term = out.required_node_affinity.emplace_back();
     read_object(element, [&](std::string_view k, od::value f) -> int {
-      if (k != "matchExpressions") return -1;
-      read_array(f, [&](od::value e) { read_requirement(e, term.emplace_back()); });
-      return 0;
+      bool fields = k == "matchFields";
+      if (k != "matchExpressions" && !fields) return -1;
+      read_array(f, [&](od::value e) {
+        node_selector_requirement& req = term.emplace_back();
+        req.field = fields;
+        read_requirement(e, req);
+      });
+      return fields ? 1 : 0;
     });
   };
   read_object(value, [&](std::string_view key, od::value node_affinity) -> int {

@@ -65,7 +65,14 @@ bool read_bool_or(od::value value, bool fallback) {
 std::optional<std::int64_t> read_int64(od::value value) {
   if (value.is_null()) return std::nullopt;
   auto number = value.get_int64();
-  if (number.error() == simdjson::INCORRECT_TYPE) {
+  if (number.error() == simdjson::INCORRECT_TYPE ||
+      number.error() == simdjson::NUMBER_OUT_OF_RANGE || number.error() == simdjson::NUMBER_ERROR) {
+    // simdjson reports an integer beyond 64 bits as a type or number error; tell it apart.
+    auto type = value.type();
+    bool integer_text =
+        type.error() == simdjson::SUCCESS && type.value() == od::json_type::number &&
+        std::string_view(value.raw_json_token()).find_first_of(".eE") == std::string_view::npos;
+    if (integer_text) throw decode_failure(decode_errc::out_of_range, "integer out of range");
     throw decode_failure(decode_errc::wrong_type, "expected an integer");
   }
   return number.value();

@@ -44,9 +44,7 @@ decode_failure failure_from(simdjson::error_code code);
 // ambiguity an attacker would use to show a rule one value and the cluster another.
 // `null` reads as an empty object.
 template <class on_field_fn>
-void read_object(od::value value, on_field_fn&& on_field) {
-  if (value.is_null()) return;
-  od::object object = value.get_object();
+void read_object(od::object object, on_field_fn&& on_field) {
   std::uint64_t seen = 0;
   for (auto member : object) {
     od::field field = std::move(member);
@@ -67,6 +65,14 @@ void read_object(od::value value, on_field_fn&& on_field) {
       throw failure;
     }
   }
+}
+
+// The same for a value that may be null (read as empty). Not for the document root:
+// simdjson allows is_null() only below it.
+template <class on_field_fn>
+void read_object(od::value value, on_field_fn&& on_field) {
+  if (value.is_null()) return;
+  read_object(od::object(value.get_object()), std::forward<on_field_fn>(on_field));
 }
 
 // No list a rule reads is anywhere near this long in a real object; the cap keeps a

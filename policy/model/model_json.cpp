@@ -170,7 +170,9 @@ json spec_json(const pod_spec& spec) {
   for (const auto& term : spec.required_node_affinity) {
     json expressions = json::array();
     for (const auto& r : term) {
-      expressions.push_back({{"key", r.key}, {"operator", r.op}, {"values", r.values}});
+      json requirement = {{"key", r.key}, {"operator", r.op}, {"values", r.values}};
+      if (r.field) requirement["field"] = true;
+      expressions.push_back(std::move(requirement));
     }
     terms.push_back(std::move(expressions));
   }

@@ -149,11 +149,13 @@ struct toleration {
   friend bool operator==(const toleration&, const toleration&) = default;
 };
 
-// One matchExpressions entry of a required node affinity term.
+// One matchExpressions (or, with `field`, matchFields) entry of a required node affinity
+// term. The DaemonSet controller pins its pods with matchFields metadata.name In [node].
 struct node_selector_requirement {
   std::string key;
   std::string op;
   std::vector<std::string> values;
+  bool field = false;
 
   friend bool operator==(const node_selector_requirement&,
                          const node_selector_requirement&) = default;

@@ -137,6 +137,38 @@ TEST(json_decoder, caps_the_number_of_elements_in_a_list) {
       << r.error().message;
 }
 
+TEST(json_decoder, reports_junk_after_the_document) {
+  auto r = decode(
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","operation":"CREATE"}} xyz)");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, decode_errc::invalid_json);
+}
+
+TEST(json_decoder, tells_an_integer_beyond_64_bits_from_a_wrong_type) {
+  auto big = decode(review_with_object(
+      R"({"kind":"Pod","spec":{"securityContext":{"runAsUser":123456789012345678901234567890}}})"));
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, decode_errc::out_of_range) << big.error().message;
+  EXPECT_NE(big.error().message.find("request.object.spec.securityContext.runAsUser"),
+            std::string::npos);
+  auto fraction =
+      decode(review_with_object(R"({"kind":"Pod","spec":{"securityContext":{"runAsUser":1.5}}})"));
+  ASSERT_FALSE(fraction);
+  EXPECT_EQ(fraction.error().code, decode_errc::wrong_type) << fraction.error().message;
+}
+
+TEST(json_decoder, reads_match_fields_of_node_affinity) {
+  auto r = decode(review_with_object(
+      R"({"kind":"Pod","spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":
+    {"nodeSelectorTerms":[{"matchFields":[{"key":"metadata.name","operator":"In","values":["node-1"]}]}]}}}}})"));
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& terms = r->object->pod->spec.required_node_affinity;
+  ASSERT_EQ(terms.size(), 1u);
+  ASSERT_EQ(terms[0].size(), 1u);
+  EXPECT_TRUE(terms[0][0].field);
+  EXPECT_EQ(terms[0][0].values, std::vector<std::string>{"node-1"});
+}
+
 TEST(json_decoder, a_decoder_is_reusable_after_an_error) {
   json_decoder decoder;
   std::string bad = "{";
