@@ -1,11 +1,170 @@
 #include "policy/engine/admission.hpp"
 
-namespace launchguard {
+#include <algorithm>
+#include <stdexcept>
 
-decision admit(const admission_request& /*request*/, std::string_view decision_id) {
-  decision verdict;
-  verdict.audit_annotations.emplace_back("decision-id", std::string(decision_id));
-  return verdict;
+#include "policy/rules/catalog.hpp"
+#include "policy/rules/evasion_rules.hpp"
+#include "policy/rules/image_rules.hpp"
+#include "policy/rules/request_rules.hpp"
+
+namespace launchguard {
+namespace {
+
+constexpr std::size_t warning_limit = 120;
+
+// Images, Pod Security Standards and evasion rules over one pod template.
+violations pod_spec_violations(const pod_template& pod, const admission_request& r, const policy& p,
+                               const namespace_settings& ns) {
+  violations out;
+  check_images(pod.spec, ns.images, out);
+  check_pod_security(pod, ns.pod_security.level, ns.pod_security.version, out);
+  check_evasion(pod, r.user, p.evasion, out);
+  return out;
+}
+
+// kubectl debug adds ephemeral containers to a running pod. Only what they add is judged:
+// the new containers, and pod-level problems the pod did not already have.
+violations ephemeral_violations(const admission_request& r, const policy& p,
+                                const namespace_settings& ns) {
+  if (!r.object || !r.object->pod) return {};
+  auto added = added_ephemeral_containers(*r.object, r.old_object ? &*r.old_object : nullptr);
+  if (added.empty()) return {};
+  pod_template with_added = *r.object->pod;
+  with_added.spec.containers.clear();
+  for (const container* c : added)
+    with_added.spec.containers.push_back(*c);
+  pod_template before = r.old_object && r.old_object->pod ? *r.old_object->pod : *r.object->pod;
+  before.spec.containers.clear();
+
+  violations now = pod_spec_violations(with_added, r, p, ns);
+  violations already = pod_spec_violations(before, r, p, ns);
+  std::erase_if(now, [&](const violation& v) {
+    return std::any_of(already.begin(), already.end(),
+                       [&](const violation& a) { return a.rule == v.rule; });
+  });
+  return now;
+}
+
+violations evaluate(const policy& p, const admission_request& r, const namespace_settings& ns) {
+  violations out;
+  if (const pod_template* pod = pod_under_review(r)) {
+    out = pod_spec_violations(*pod, r, p, ns);
+  } else if (r.op == operation::update && r.sub_resource == "ephemeralcontainers") {
+    out = ephemeral_violations(r, p, ns);
+  }
+  check_request(r, p, out);
+  return out;
+}
+
+outcome outcome_of(action effective) {
+  if (effective == action::enforce) return outcome::denied;
+  if (effective == action::warn) return outcome::warned;
+  return outcome::recorded;
+}
+
+std::string bracketed(rule_id id, const std::string& message) {
+  return "[" + std::string(to_string(id)) + "] " + message;
+}
+
+// Turns what the rules found into findings, the verdict, warnings and annotations.
+void apply(const policy& p, const admission_request& r, const namespace_settings& ns,
+           violations found, decision& d) {
+  bool exempt = p.exemptions.matches(r.namespace_name, r.user);
+  bool mirror = r.op == operation::create && r.object && is_mirror_pod(*r.object);
+  std::string denial;
+  for (auto& v : found) {
+    const rule_info& info = rule_of(v.rule);
+    const rule_settings& settings = p.rule(v.rule);
+    action effective = std::min(settings.configured.value_or(info.default_action), ns.mode);
+    if (effective == action::off) continue;
+    // Exempt requests (globally or for this rule) are allowed without enforcement, and only
+    // the watch rules still record them: exempt places are where evasion hides. Mirror pods
+    // are never denied, since denying them does not stop the static pod.
+    bool exempt_here = exempt || settings.exemptions.matches(r.namespace_name, r.user);
+    if (exempt_here && !info.watch) continue;
+    if (exempt_here) effective = std::min(effective, action::audit);
+    if (mirror) effective = std::min(effective, action::warn);
+
+    if (effective == action::enforce)
+      denial += (denial.empty() ? "" : "; ") + bracketed(v.rule, v.message);
+    if (effective == action::warn)
+      d.warnings.push_back(shorten(bracketed(v.rule, v.message), warning_limit));
+    d.audit_annotations.emplace_back(std::string(to_string(v.rule)),
+                                     std::string(to_string(effective)));
+    d.fired.push_back({v.rule, info.default_severity, effective, outcome_of(effective),
+                       std::move(v.message), std::move(v.evidence)});
+  }
+  if (!denial.empty()) d.deny("launchguard denied this request: " + denial);
+}
+
+void internal_error(const policy& p, const admission_request& r, const std::string& what,
+                    decision& d) {
+  action mode = action::enforce;
+  try {
+    mode = p.settings_for(r.namespace_name).mode;
+  } catch (...) {
+  }
+  const rule_info& info = rule_of(rule_id::webhook_internal_error);
+  bool deny = p.failure == failure_mode::closed && mode != action::audit;
+  action effective =
+      deny ? action::enforce
+           : std::min(
+                 p.rule(rule_id::webhook_internal_error).configured.value_or(info.default_action),
+                 mode);
+  std::string message = "launchguard could not evaluate this request (" + what + ")";
+  d.fired.clear();
+  d.warnings.clear();
+  d.audit_annotations.resize(1);  // keep decision-id only
+  if (deny) d.deny(message + "; failureMode closed denies it");
+  if (effective != action::off) {
+    d.audit_annotations.emplace_back(std::string(to_string(rule_id::webhook_internal_error)),
+                                     std::string(to_string(effective)));
+    d.fired.push_back({rule_id::webhook_internal_error,
+                       info.default_severity,
+                       effective,
+                       outcome_of(effective),
+                       message,
+                       {{"failureMode", p.failure == failure_mode::closed ? "closed" : "open"}}});
+  }
+}
+
+}  // namespace
+
+const pod_template* pod_under_review(const admission_request& r) {
+  if (!r.sub_resource.empty() || !r.object || !r.object->pod) return nullptr;
+  if (r.op == operation::create) return &*r.object->pod;
+  if (r.op != operation::update) return nullptr;
+  if (r.old_object && r.old_object->pod && *r.old_object->pod == *r.object->pod) return nullptr;
+  return &*r.object->pod;
+}
+
+std::string shorten(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit - 3;
+  // Back up to the start of a UTF-8 character: continuation bytes are 10xxxxxx.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  text.resize(cut);
+  return text + "...";
+}
+
+decision admit_with(const policy& rules, const admission_request& request,
+                    std::string_view decision_id, evaluator evaluate_rules) {
+  decision d;
+  d.audit_annotations.emplace_back("decision-id", std::string(decision_id));
+  try {
+    const namespace_settings& ns = rules.settings_for(request.namespace_name);
+    apply(rules, request, ns, evaluate_rules(rules, request, ns), d);
+  } catch (const std::exception& error) {
+    internal_error(rules, request, error.what(), d);
+  }
+  return d;
+}
+
+decision admit(const policy& rules, const admission_request& request,
+               std::string_view decision_id) {
+  return admit_with(rules, request, decision_id, evaluate);
 }
 
 }  // namespace launchguard

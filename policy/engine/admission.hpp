@@ -2,16 +2,41 @@
 
 #include <string_view>
 
+#include "policy/config/policy.hpp"
 #include "policy/model/admission_request.hpp"
 #include "policy/model/decision.hpp"
+#include "policy/rules/violation.hpp"
 
 namespace launchguard {
 
-// Decides one admission request. Every decision carries the `decision-id` audit annotation,
-// which the API server copies into the request's audit event: that is how the audit side
-// proves admission saw a request.
+// Decides one admission request under a policy: runs the pod-spec rules (images, Pod
+// Security Standards, evasion) over the pod template under review and the request rules over
+// the request, then applies actions, modes and exemptions exactly as the contract's section 4
+// says. Pure: the same inputs give the same decision.
 //
-//   decision d = admit(request, "5f1c-42");
-decision admit(const admission_request& request, std::string_view decision_id);
+// Every decision carries the `decision-id` audit annotation, which the API server copies into
+// the request's audit event: that is how the audit side proves admission saw a request. An
+// exception while evaluating becomes webhook-internal-error and follows failureMode.
+//
+//   decision d = admit(*policy, request, "5f1c-42");
+//   if (!d.allowed) ...  // d.message lists each violated rule id with a reason
+decision admit(const policy& rules, const admission_request& request, std::string_view decision_id);
+
+// What the rules found for a request, before actions and exemptions apply.
+using evaluator = violations (*)(const policy&, const admission_request&,
+                                 const namespace_settings&);
+
+// admit() with the rule evaluation replaced: lets tests drive the failure path (an evaluator
+// that throws) that no well-formed input reaches.
+decision admit_with(const policy& rules, const admission_request& request,
+                    std::string_view decision_id, evaluator evaluate);
+
+// The pod template the pod-spec rules look at for this request, or null when there is none:
+// CREATE of a pod or workload, or an UPDATE that changes the template (an UPDATE whose template
+// equals the old one is never denied by a pod-spec rule, so scaling keeps working).
+const pod_template* pod_under_review(const admission_request& request);
+
+// Cuts a warning to at most `limit` bytes without splitting a UTF-8 character.
+std::string shorten(std::string text, std::size_t limit);
 
 }  // namespace launchguard

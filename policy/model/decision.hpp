@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/model/finding.hpp"
 #include "policy/model/object_meta.hpp"
 
 namespace launchguard {
@@ -18,6 +19,7 @@ struct decision {
   std::string message;           // why it was denied
   std::vector<std::string> warnings;
   string_pairs audit_annotations;  // keys without '/'; the API server prefixes the webhook name
+  findings fired;                  // every rule that fired, with what was done about it
 
   void deny(std::string reason, std::int32_t code = 403) {
     allowed = false;

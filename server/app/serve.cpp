@@ -10,6 +10,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "server/alerts/alert_sink.hpp"
+#include "server/app/file_watcher.hpp"
+#include "server/app/policy_store.hpp"
 #include "server/app/readiness.hpp"
 #include "server/endpoints/routes.hpp"
 #include "server/endpoints/validate_endpoint.hpp"
@@ -43,13 +46,29 @@ void note_inactive_flags(const serve_options& options) {
   }
 }
 
-bool check_policy_file(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) {
-    log.error("cannot read the policy file", {{log_key::file, path}});
+// Loads the policy at start: without a valid policy the server does not start.
+bool load_initial_policy(policy_store& policies) {
+  auto loaded = policies.reload();
+  if (!loaded) {
+    log.error("the policy is not valid",
+              {{log_key::file, policies.path()}, {log_key::error, loaded.error().message}});
     return false;
   }
+  log.info("policy loaded", {{log_key::file, policies.path()}});
   return true;
+}
+
+// A changed policy file (or SIGHUP): validate and swap, or keep the old policy and say why.
+void reload_policy(policy_store& policies, counter_vec& reloads, counter_vec& errors) {
+  auto loaded = policies.reload();
+  if (!loaded) {
+    errors.add({});
+    log.error("policy reload rejected; the previous policy stays in force",
+              {{log_key::file, policies.path()}, {log_key::error, loaded.error().message}});
+    return;
+  }
+  reloads.add({});
+  log.info("policy reloaded", {{log_key::file, policies.path()}});
 }
 
 // Shutdown: not ready at once, stop accepting, let requests in progress finish, then stop.
@@ -93,12 +112,21 @@ class drain {
 
 int run_serve(const serve_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);  // until the reload handler is installed: never die of SIGHUP
   note_inactive_flags(options);
   readiness ready;
   metrics_registry metrics;
 
-  if (!check_policy_file(options.config)) return 1;
+  policy_store policies(options.config);
+  if (!load_initial_policy(policies)) return 1;
   ready.set_policy_loaded();
+  counter_vec& reloads =
+      metrics.counter("launchguard_policy_reloads_total", "Policy reloads that took effect.");
+  counter_vec& reload_errors =
+      metrics.counter("launchguard_policy_reload_errors_total",
+                      "Policy reloads rejected because the new policy was not valid.");
+  file_watcher policy_watcher({options.config},
+                              [&] { reload_policy(policies, reloads, reload_errors); });
 
   auto context = load_tls_context({options.tls_cert, options.tls_key, options.client_ca});
   if (!context) {
@@ -107,7 +135,8 @@ int run_serve(const serve_options& options) {
   }
   tls_context_store tls(*context);
 
-  validate_endpoint validate;
+  alert_sink alerts(metrics);
+  validate_endpoint validate(policies, alerts);
   webhook_routes webhook_handler(validate, ready, metrics, !options.client_ca.empty());
   ops_routes ops_handler(ready, metrics);
 
@@ -136,6 +165,17 @@ int run_serve(const serve_options& options) {
     log.info("signal received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     shutdown.begin();
   });
+  // SIGHUP reloads the policy now, whether or not the file changed.
+  net::signal_set hangup(io, SIGHUP);
+  std::function<void()> wait_for_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec || ready.draining()) return;
+      log.info("signal received", {{"signal", "SIGHUP"}});
+      policy_watcher.trigger();
+      wait_for_hangup();
+    });
+  };
+  wait_for_hangup();
 
   log.info("serving", {{"threads", std::to_string(threads)}});
   std::vector<std::thread> workers;

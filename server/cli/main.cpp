@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include "server/app/serve.hpp"
+#include "server/cli/commands.hpp"
 #include "server/cli/version.hpp"
 
 namespace {
 
+using launchguard::server::review_options;
 using launchguard::server::serve_options;
 
 void add_serve(CLI::App& app, serve_options& options) {
@@ -37,6 +39,22 @@ void add_serve(CLI::App& app, serve_options& options) {
   serve->add_option("--threads", options.threads, "I/O threads (default: one per hardware thread)");
 }
 
+void add_review(CLI::App& app, review_options& options) {
+  CLI::App* review = app.add_subcommand("review",
+                                        "Evaluate manifests as CREATE requests with the stateless "
+                                        "rules (exit 1 if any would be denied).");
+  review->add_option("--config", options.config, "Policy file (YAML)")->required();
+  review->add_option("--user", options.user, "Requesting user")->capture_default_str();
+  review->add_option("--group", options.groups, "Requesting user's groups (repeatable)");
+  review->add_option("--namespace", options.namespace_name,
+                     "Namespace (default: each object's own, else default)");
+  review->add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  review->add_option("MANIFEST", options.manifests, "YAML or JSON manifests; - for stdin")
+      ->required();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,6 +64,21 @@ int main(int argc, char** argv) {
 
   serve_options serve;
   add_serve(app, serve);
+  review_options review;
+  add_review(app, review);
+
+  std::string check_path;
+  CLI::App* check =
+      app.add_subcommand("check-config", "Validate a policy file (exit 2 with every error).");
+  check->add_option("FILE", check_path, "Policy file")->required();
+
+  std::string rules_format = "text";
+  CLI::App* rules =
+      app.add_subcommand("rules", "Print the rule catalog with its detection-strategy metadata.");
+  rules->add_option("--format", rules_format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->capture_default_str();
+
   app.add_subcommand("version", "Print the version and build information.");
 
   try {
@@ -57,6 +90,9 @@ int main(int argc, char** argv) {
   CLI::App* chosen = app.get_subcommands().front();
   const std::string& name = chosen->get_name();
   if (name == "serve") return launchguard::server::run_serve(serve);
+  if (name == "review") return launchguard::server::run_review(review);
+  if (name == "check-config") return launchguard::server::run_check_config(check_path);
+  if (name == "rules") return launchguard::server::run_rules(rules_format);
   if (name == "version") {
     std::cout << launchguard::server::version_text() << "\n";
     return 0;

@@ -6,6 +6,7 @@
 #include "policy/encode/review_response.hpp"
 #include "policy/engine/admission.hpp"
 #include "server/endpoints/endpoint_util.hpp"
+#include "server/util/log.hpp"
 
 namespace launchguard::server {
 
@@ -32,7 +33,17 @@ http_response validate_endpoint::handle(http_request& request) {
   auto review = decoder.admission_review(padded(request.body));
   if (!review) return error_response(400, "not a valid AdmissionReview: " + review.error().message);
 
-  decision verdict = admit(*review, ids_.next());
+  std::shared_ptr<const policy> snapshot = policies_.current();
+  std::string decision_id = ids_.next();
+  decision verdict = admit(*snapshot, *review, decision_id);
+  if (!review->dry_run && !verdict.fired.empty()) {
+    std::int64_t now = now_unix_ms();
+    std::vector<alert> raised;
+    raised.reserve(verdict.fired.size());
+    for (const auto& fired : verdict.fired)
+      raised.push_back(admission_alert(*review, fired, decision_id, now));
+    alerts_.publish(std::move(raised));
+  }
   return json_response(200, encode_review_response(*review, verdict));
 }
 

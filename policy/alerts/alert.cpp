@@ -1,0 +1,154 @@
+#include "policy/alerts/alert.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include "policy/rules/catalog.hpp"
+
+namespace launchguard {
+
+std::string_view to_string(alert_source source) {
+  switch (source) {
+    case alert_source::admission:
+      return "admission";
+    case alert_source::audit:
+      return "audit";
+    case alert_source::correlation:
+      return "correlation";
+    case alert_source::tracker:
+      return "tracker";
+  }
+  return "admission";
+}
+
+std::string dedup_key(const alert& a) {
+  std::string key;
+  key.reserve(128);
+  key.append(to_string(a.rule)).push_back('\x1f');
+  key.append(a.namespace_name).push_back('\x1f');
+  if (!a.owner.kind.empty()) {
+    key.append(a.owner.kind).push_back('/');
+    key.append(a.owner.name);
+  } else {
+    key.append(a.object.kind).push_back('/');
+    key.append(a.object.name);
+  }
+  key.push_back('\x1f');
+  key.append(a.user.username).push_back('\x1f');
+  key.append(to_string(a.source));
+  return key;
+}
+
+owner_ref top_level_owner(const object_meta& metadata) {
+  const owner_reference* controller = nullptr;
+  for (const auto& o : metadata.owner_references) {
+    if (o.controller || controller == nullptr) controller = &o;
+  }
+  if (controller == nullptr) return {};
+  if (controller->kind == "ReplicaSet") {
+    if (auto hash = find_value(metadata.labels, "pod-template-hash")) {
+      std::string suffix = "-" + std::string(*hash);
+      if (controller->name.size() > suffix.size() && controller->name.ends_with(suffix)) {
+        return {"Deployment", controller->name.substr(0, controller->name.size() - suffix.size())};
+      }
+    }
+  }
+  return {controller->kind, controller->name};
+}
+
+alert admission_alert(const admission_request& r, const finding& fired,
+                      std::string_view decision_id, std::int64_t now_ms) {
+  alert a;
+  a.time_ms = now_ms;
+  a.last_seen_ms = now_ms;
+  a.rule = fired.rule;
+  a.level = fired.level;
+  a.source = alert_source::admission;
+  a.effective = fired.effective;
+  a.result = fired.result;
+  a.message = fired.message;
+  a.namespace_name = r.namespace_name;
+  const kube_object* object = r.object ? &*r.object : (r.old_object ? &*r.old_object : nullptr);
+  a.object.api_version =
+      object && !object->api_version.empty()
+          ? object->api_version
+          : (r.kind.group.empty() ? r.kind.version : r.kind.group + "/" + r.kind.version);
+  a.object.kind = r.kind.kind;
+  a.object.name = !r.name.empty() ? r.name : (object ? object->metadata.name : std::string());
+  a.object.uid = object ? object->metadata.uid : std::string();
+  if (object) a.owner = top_level_owner(object->metadata);
+  a.operation = to_string(r.op);
+  a.user = r.user;
+  if (object && object->pod) {
+    for (const auto& c : object->pod->spec.containers)
+      a.images.push_back(c.image);
+  }
+  a.request_uid = r.uid;
+  a.decision_id = std::string(decision_id);
+  a.evidence = fired.evidence;
+  return a;
+}
+
+std::string format_time_ms(std::int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  int millis = static_cast<int>(unix_ms % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
+                parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, millis);
+  return text;
+}
+
+nlohmann::ordered_json to_json(const alert& a) {
+  const rule_info& info = rule_of(a.rule);
+  nlohmann::ordered_json evidence = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : a.evidence)
+    evidence[key] = value;
+  nlohmann::ordered_json out = {
+      {"id", a.id},
+      {"time", format_time_ms(a.time_ms)},
+      {"lastSeen", format_time_ms(a.last_seen_ms)},
+      {"count", a.count},
+      {"rule", to_string(a.rule)},
+      {"title", info.title},
+      {"severity", to_string(a.level)},
+      {"source", to_string(a.source)},
+      {"action", to_string(a.effective)},
+      {"outcome", to_string(a.result)},
+      {"mitre", {{"tactics", info.tactics}, {"techniques", info.techniques}}},
+      {"message", a.message},
+      {"namespace", a.namespace_name},
+      {"object",
+       {{"apiVersion", a.object.api_version},
+        {"kind", a.object.kind},
+        {"name", a.object.name},
+        {"uid", a.object.uid}}},
+      {"owner", {{"kind", a.owner.kind}, {"name", a.owner.name}}},
+      {"operation", a.operation},
+      {"user", {{"username", a.user.username}, {"groups", a.user.groups}}},
+      {"requester", a.requester},
+      {"sourceIPs", a.source_ips},
+      {"images", a.images},
+      {"requestUID", a.request_uid},
+      {"auditID", a.audit_id},
+      {"decisionID", a.decision_id},
+      {"evidence", std::move(evidence)},
+  };
+  nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+  const response_steps& r = info.response;
+  for (const auto& [step, text] :
+       {std::pair{"investigate", r.investigate}, std::pair{"contain", r.contain},
+        std::pair{"analyse", r.analyse}, std::pair{"remediate", r.remediate},
+        std::pair{"report", r.report}}) {
+    steps.push_back({{"step", step}, {"action", text}});
+  }
+  out["response"] = std::move(steps);
+  return out;
+}
+
+}  // namespace launchguard

@@ -1,0 +1,114 @@
+#include "policy/rules/image_ref.hpp"
+
+#include <cctype>
+
+namespace launchguard {
+namespace {
+
+bool is_registry(std::string_view segment) {
+  return segment.find('.') != std::string_view::npos ||
+         segment.find(':') != std::string_view::npos || segment == "localhost";
+}
+
+// The position of the ':' that starts a tag: the last ':' after the last '/'.
+std::size_t tag_colon(std::string_view name) {
+  std::size_t slash = name.rfind('/');
+  std::size_t colon = name.rfind(':');
+  if (colon == std::string_view::npos) return colon;
+  if (slash != std::string_view::npos && colon < slash) return std::string_view::npos;
+  return colon;
+}
+
+bool printable_without_space(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c <= ' ' || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+struct split_name {
+  std::string registry;
+  std::string path;
+};
+
+// Registry and path of a name without tag or digest.
+split_name split_registry(std::string_view name) {
+  std::size_t slash = name.find('/');
+  if (slash != std::string_view::npos && is_registry(name.substr(0, slash))) {
+    std::string registry(name.substr(0, slash));
+    if (registry == "index.docker.io") registry = "docker.io";
+    std::string path(name.substr(slash + 1));
+    if (registry == "docker.io" && path.find('/') == std::string::npos) path = "library/" + path;
+    return {registry, path};
+  }
+  std::string path(name);
+  if (slash == std::string_view::npos) path = "library/" + path;
+  return {"docker.io", path};
+}
+
+}  // namespace
+
+image_ref parse_image(std::string_view reference) {
+  image_ref out;
+  if (reference.empty() || !printable_without_space(reference)) {
+    out.valid = false;
+    out.normalized = std::string(reference);
+    out.repository = out.normalized;
+    return out;
+  }
+  std::string_view name = reference;
+  if (std::size_t at = name.find('@'); at != std::string_view::npos) {
+    out.digest = std::string(name.substr(at + 1));
+    name = name.substr(0, at);
+    if (out.digest.find(':') == std::string::npos) out.valid = false;
+  }
+  if (std::size_t colon = tag_colon(name); colon != std::string_view::npos) {
+    out.tag = std::string(name.substr(colon + 1));
+    name = name.substr(0, colon);
+    if (out.tag.empty()) out.valid = false;
+  }
+  if (name.empty() || name.front() == '/' || name.back() == '/') out.valid = false;
+  auto [registry, path] = split_registry(name);
+  out.registry = std::move(registry);
+  out.path = std::move(path);
+  if (out.tag.empty() && out.digest.empty()) {
+    out.tag = "latest";
+    out.implicit_tag = true;
+  }
+  out.repository = out.registry + "/" + out.path;
+  out.normalized = out.repository;
+  if (!out.tag.empty()) out.normalized += ":" + out.tag;
+  if (!out.digest.empty()) out.normalized += "@" + out.digest;
+  return out;
+}
+
+std::string normalize_image_pattern(std::string_view pattern) {
+  std::size_t slash = pattern.find('/');
+  std::string_view first = pattern.substr(0, slash);
+  if (first.find('*') != std::string_view::npos) return std::string(pattern);
+  if (slash != std::string_view::npos && is_registry(first)) {
+    if (first == "index.docker.io") return "docker.io" + std::string(pattern.substr(slash));
+    return std::string(pattern);
+  }
+  // No registry written: docker.io, and "library/" for a single segment.
+  std::string_view name = pattern;
+  std::string suffix;
+  if (std::size_t at = name.find('@'); at != std::string_view::npos) {
+    suffix = std::string(name.substr(at));
+    name = name.substr(0, at);
+  }
+  if (std::size_t colon = tag_colon(name); colon != std::string_view::npos) {
+    suffix = std::string(name.substr(colon)) + suffix;
+    name = name.substr(0, colon);
+  }
+  std::string normalized = "docker.io/";
+  if (name.find('/') == std::string_view::npos) normalized += "library/";
+  return normalized + std::string(name) + suffix;
+}
+
+bool pattern_has_version(std::string_view pattern) {
+  if (pattern.find('@') != std::string_view::npos) return true;
+  return tag_colon(pattern) != std::string_view::npos;
+}
+
+}  // namespace launchguard

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "policy/model/object_meta.hpp"
+#include "policy/rules/rule_id.hpp"
+
+namespace launchguard {
+
+// What a rule reports about one request: which rule, a short reason a person can act on, and
+// rule-specific evidence (field paths, values, container names). One violation per rule per
+// request: a rule that finds several offending containers names them all in one message.
+//
+//   violation{rule_id::pss_privileged,
+//             "container \"app\" sets securityContext.privileged=true",
+//             {{"containers", "app"}}};
+struct violation {
+  rule_id rule;
+  std::string message;
+  string_pairs evidence;
+};
+
+using violations = std::vector<violation>;
+
+}  // namespace launchguard

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "policy/alerts/alert.hpp"
+#include "server/metrics/metrics.hpp"
+
+namespace launchguard::server {
+
+// Where alerts go once raised: an id, a count in launchguard_alerts_total, and a JSON line on
+// stdout written by a thread of its own, so a slow reader of stdout never holds up an I/O
+// thread. The destructor writes everything still queued.
+class alert_sink {
+ public:
+  explicit alert_sink(metrics_registry& metrics, std::FILE* out = stdout);
+  ~alert_sink();
+  alert_sink(const alert_sink&) = delete;
+  alert_sink& operator=(const alert_sink&) = delete;
+
+  void publish(std::vector<alert> raised);
+
+ private:
+  void write_loop();
+
+  counter_vec& alerts_total_;
+  std::FILE* out_;
+  std::atomic<std::int64_t> next_id_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::string> lines_;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace launchguard::server
