@@ -89,6 +89,45 @@ alert admission_alert(const admission_request& r, const finding& fired,
   return a;
 }
 
+alert audit_alert(const audit_event& e, const finding& fired, alert_source source,
+                  std::string_view decision_id) {
+  alert a;
+  a.time_ms = e.stage_ms;
+  a.last_seen_ms = e.stage_ms;
+  a.rule = fired.rule;
+  a.level = fired.level;
+  a.source = source;
+  a.effective = fired.effective;
+  a.result = fired.result;
+  a.message = fired.message;
+  a.namespace_name = e.object.namespace_name;
+  const kube_object* object = e.request_object && e.request_object->workload != workload_kind::none
+                                  ? &*e.request_object
+                                  : (e.response_object ? &*e.response_object : nullptr);
+  a.object.api_version = e.object.api_group.empty()
+                             ? e.object.api_version
+                             : e.object.api_group + "/" + e.object.api_version;
+  a.object.kind = object && !object->kind.empty() ? object->kind : e.object.resource;
+  a.object.name =
+      !e.object.name.empty() ? e.object.name : (object ? object->metadata.name : std::string());
+  a.object.uid =
+      !e.object.uid.empty() ? e.object.uid : (object ? object->metadata.uid : std::string());
+  if (object) a.owner = top_level_owner(object->metadata);
+  a.operation = e.verb;
+  a.user = e.principal();
+  if (e.impersonated_user) a.requester = e.user.username;
+  a.source_ips = e.source_ips;
+  if (object && object->pod) {
+    for (const auto& c : object->pod->spec.containers)
+      a.images.push_back(c.image);
+  }
+  a.audit_id = e.audit_id;
+  a.decision_id = std::string(decision_id);
+  a.evidence = fired.evidence;
+  if (!e.succeeded()) a.evidence.emplace_back("responseCode", std::to_string(e.response_code));
+  return a;
+}
+
 std::string format_time_ms(std::int64_t unix_ms) {
   std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   int millis = static_cast<int>(unix_ms % 1000);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/model/admission_request.hpp"
+#include "policy/model/audit_event.hpp"
 #include "policy/model/finding.hpp"
 
 namespace launchguard {
@@ -56,6 +57,9 @@ struct alert {
   std::string audit_id;
   std::string decision_id;
   string_pairs evidence;
+  // Raised at most once, ever, for this key (an exec seen at ResponseStarted and again at
+  // ResponseComplete is one exec). Empty for most alerts. Not rendered.
+  std::string once_key;
 };
 
 // Two raises are the same alert when these are equal (section 7): rule, namespace, owner (or
@@ -69,6 +73,10 @@ owner_ref top_level_owner(const object_meta& metadata);
 // An alert for a rule that fired at admission.
 alert admission_alert(const admission_request& request, const finding& fired,
                       std::string_view decision_id, std::int64_t now_ms);
+
+// An alert for a rule that fired on an audit event, timed by the event's stageTimestamp.
+alert audit_alert(const audit_event& event, const finding& fired, alert_source source,
+                  std::string_view decision_id);
 
 nlohmann::ordered_json to_json(const alert& a);
 

@@ -41,8 +41,9 @@ std::optional<duration_ms> parse_duration(std::string_view text) {
     if (found == nullptr) return std::nullopt;
     i += found->suffix.size();
     if (number > std::numeric_limits<std::int64_t>::max() / found->ms) return std::nullopt;
+    // Checked before adding: a signed overflow would be undefined, not negative.
+    if (number * found->ms > std::numeric_limits<std::int64_t>::max() - total) return std::nullopt;
     total += number * found->ms;
-    if (total < 0) return std::nullopt;
   }
   return duration_ms(total);
 }

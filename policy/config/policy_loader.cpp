@@ -165,6 +165,12 @@ std::vector<image_pattern> policy_reader::read_image_patterns(const node& n,
       return;
     }
     std::string normalized = normalize_image_pattern(*text);
+    if (normalized.find('/') == std::string::npos) {
+      in_.error(element, p,
+                "\"" + *text + "\" can never match: references are registry/path; write \"**/" +
+                    *text + "\" for any registry");
+      return;
+    }
     out.push_back({*text, glob::image(normalized), pattern_has_version(normalized)});
   });
   return out;
@@ -220,10 +226,8 @@ void policy_reader::read_namespaces(const node& n, const std::string& path) {
         {
             {"match",
              [&](const node& v, const std::string& vp) {
-               if (auto g = in_.namespace_glob(v, vp)) {
-                 entry.match = std::move(*g);
-                 has_match = true;
-               }
+               has_match = true;  // a bad glob is reported once, by namespace_glob
+               if (auto g = in_.namespace_glob(v, vp)) entry.match = std::move(*g);
              }},
             {"mode",
              [&](const node& v, const std::string& vp) { read_mode(v, vp, entry.settings.mode); }},
@@ -309,9 +313,10 @@ void policy_reader::read_evasion(const node& n, const std::string& path) {
                         }},
                        {"kind",
                         [&](const node& f, const std::string& fp) {
-                          if (auto kind = in_.one_of(f, fp,
-                                                     {"*", "DaemonSet", "Deployment", "StatefulSet",
-                                                      "ReplicaSet", "Pod", "Job", "CronJob"})) {
+                          if (auto kind = in_.one_of(
+                                  f, fp,
+                                  {"*", "DaemonSet", "Deployment", "StatefulSet", "ReplicaSet",
+                                   "ReplicationController", "Pod", "Job", "CronJob"})) {
                             workload.kind = *kind;
                           }
                         }},

@@ -1,5 +1,6 @@
 #include "policy/decode/json_decoder.hpp"
 
+#include "policy/decode/audit_decoder.hpp"
 #include "policy/decode/object_decoder.hpp"
 
 namespace launchguard {
@@ -121,6 +122,24 @@ struct json_decoder::impl {
         return found;
     }
   }
+
+  // Decodes one JSON document whose root is an object: `read_root` reads its members. Returns
+  // the error, if any, already explained.
+  template <class read_fn>
+  std::optional<decode_error> decode_root(json_input input, read_fn&& read_root) {
+    try {
+      od::document doc = parser.iterate(input.text.data(), input.text.size(), input.capacity);
+      read_root(od::object(doc.get_object()));
+      // On-Demand stops at the root's closing brace; anything but whitespace after it is an error.
+      require(doc.current_location().error() == simdjson::OUT_OF_BOUNDS, decode_errc::invalid_json,
+              "trailing bytes after the JSON document");
+    } catch (decode_failure& failure) {
+      return explain(input, failure.to_error());
+    } catch (const simdjson::simdjson_error& error) {
+      return explain(input, detail::failure_from(error.error()).to_error());
+    }
+    return std::nullopt;
+  }
 };
 
 json_decoder::json_decoder() : impl_(std::make_unique<impl>()) {}
@@ -130,9 +149,8 @@ decode_result<admission_request> json_decoder::admission_review(json_input input
   admission_request out;
   std::string kind;
   bool has_request = false;
-  try {
-    od::document doc = impl_->parser.iterate(input.text.data(), input.text.size(), input.capacity);
-    read_object(od::object(doc.get_object()), [&](std::string_view key, od::value field) -> int {
+  auto failed = impl_->decode_root(input, [&](od::object root) {
+    read_object(root, [&](std::string_view key, od::value field) -> int {
       if (key == "apiVersion") return out.review_api_version = read_string(field), 0;
       if (key == "kind") return kind = read_string(field), 1;
       if (key == "request") {
@@ -144,14 +162,8 @@ decode_result<admission_request> json_decoder::admission_review(json_input input
       }
       return -1;
     });
-    // On-Demand stops at the root's closing brace; anything but whitespace after it is an error.
-    require(doc.current_location().error() == simdjson::OUT_OF_BOUNDS, decode_errc::invalid_json,
-            "trailing bytes after the JSON document");
-  } catch (decode_failure& failure) {
-    return impl_->explain(input, failure.to_error());
-  } catch (const simdjson::simdjson_error& error) {
-    return impl_->explain(input, detail::failure_from(error.error()).to_error());
-  }
+  });
+  if (failed) return *failed;
 
   if (kind != "AdmissionReview") {
     return decode_error{decode_errc::unsupported,
@@ -172,6 +184,89 @@ decode_result<admission_request> json_decoder::admission_review(json_input input
   settle_kind(out.object, out.kind);
   settle_kind(out.old_object, out.kind);
   return out;
+}
+
+namespace {
+
+// More events than any API server batch holds; a cap keeps a hostile body's cost bounded.
+constexpr std::size_t max_events_per_document = 100000;
+
+bool audit_api_version(std::string_view version) {
+  return version.empty() || version == "audit.k8s.io/v1" || version == "audit.k8s.io/v1beta1";
+}
+
+}  // namespace
+
+decode_result<std::size_t> json_decoder::audit_events(json_input input,
+                                                      std::vector<audit_event>& out) {
+  std::string kind;
+  std::size_t first = out.size();
+  audit_event single;
+  bool has_items = false;
+  auto failed = impl_->decode_root(input, [&](od::object root) {
+    read_object(root, [&](std::string_view key, od::value field) -> int {
+      if (key == "kind") return kind = read_string(field), 40;
+      if (key == "items") {
+        has_items = true;
+        std::size_t index = 0;
+        detail::read_array_capped(field, max_events_per_document, [&](od::value item) {
+          detail::read_audit_event(od::object(item.get_object()), out.emplace_back());
+          ++index;
+        });
+        return 41;
+      }
+      return detail::read_audit_field(key, field, single);
+    });
+  });
+  if (failed) {
+    out.resize(first);
+    return *failed;
+  }
+  if (kind == "EventList" || (kind.empty() && has_items)) {
+    if (!audit_api_version(single.api_version)) {
+      out.resize(first);
+      return decode_error{
+          decode_errc::unsupported,
+          "apiVersion: expected audit.k8s.io/v1 or v1beta1, got \"" + single.api_version + "\""};
+    }
+    return out.size() - first;
+  }
+  if (kind != "Event" && !(kind.empty() && !single.audit_id.empty())) {
+    return decode_error{decode_errc::unsupported,
+                        "kind: expected an audit.k8s.io Event or EventList, got \"" + kind + "\""};
+  }
+  if (!audit_api_version(single.api_version)) {
+    return decode_error{
+        decode_errc::unsupported,
+        "apiVersion: expected audit.k8s.io/v1 or v1beta1, got \"" + single.api_version + "\""};
+  }
+  detail::finish_audit_event(single);
+  out.push_back(std::move(single));
+  return std::size_t{1};
+}
+
+std::vector<json_decoder::line_error> json_decoder::audit_event_lines(
+    json_input input, std::vector<audit_event>& out) {
+  std::vector<line_error> errors;
+  std::string_view text = input.text;
+  std::size_t start = 0;
+  std::size_t line = 0;
+  while (start < text.size()) {
+    ++line;
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(start, end - start);
+    std::size_t first = content.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos) {
+      // The rest of the buffer after this line serves as the decoder's padding.
+      json_input one{content,
+                     input.capacity - static_cast<std::size_t>(content.data() - text.data())};
+      auto decoded = audit_events(one, out);
+      if (!decoded) errors.push_back({line, decoded.error()});
+    }
+    start = end + 1;
+  }
+  return errors;
 }
 
 }  // namespace launchguard

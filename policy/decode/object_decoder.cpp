@@ -375,6 +375,49 @@ void read_spec(od::value value, kube_object& out, pod_spec& pod_fields) {
   });
 }
 
+void read_rbac_rule(od::value value, rbac_rule& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "apiGroups") return out.api_groups = read_strings(field), 0;
+    if (key == "resources") return out.resources = read_strings(field), 1;
+    if (key == "verbs") return out.verbs = read_strings(field), 2;
+    return -1;
+  });
+}
+
+void read_subject(od::value value, rbac_subject& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "kind") return out.kind = read_string(field), 0;
+    if (key == "name") return out.name = read_string(field), 1;
+    if (key == "namespace") return out.namespace_name = read_string(field), 2;
+    return -1;
+  });
+}
+
+void read_container_statuses(od::value value, std::vector<container_status>& out) {
+  read_array(value, [&](od::value element) {
+    container_status& status = out.emplace_back();
+    read_object(element, [&](std::string_view key, od::value field) -> int {
+      if (key == "name") return status.name = read_string(field), 0;
+      if (key == "image") return status.image = read_string(field), 1;
+      if (key == "imageID") return status.image_id = read_string(field), 2;
+      return -1;
+    });
+  });
+}
+
+// status of a Pod: the images the node runs, with the digests it resolved.
+void read_status(od::value value, kube_object& out) {
+  read_object(value, [&](std::string_view key, od::value field) -> int {
+    if (key == "containerStatuses")
+      return read_container_statuses(field, out.container_statuses), 0;
+    if (key == "initContainerStatuses")
+      return read_container_statuses(field, out.container_statuses), 1;
+    if (key == "ephemeralContainerStatuses")
+      return read_container_statuses(field, out.container_statuses), 2;
+    return -1;
+  });
+}
+
 }  // namespace
 
 void read_object_meta(od::value value, object_meta& out) {
@@ -413,6 +456,24 @@ void read_kube_object(od::value value, kube_object& out) {
       read_array(field, [&](od::value e) { options.ports.push_back(read_int32(e)); });
       return 9;
     }
+    if (key == "rules") {
+      read_array(field, [&](od::value e) { read_rbac_rule(e, out.rbac_rules.emplace_back()); });
+      return 10;
+    }
+    if (key == "roleRef") {
+      role_ref& ref = ensure(out.binding_role);
+      read_object(field, [&](std::string_view k, od::value f) -> int {
+        if (k == "kind") return ref.kind = read_string(f), 0;
+        if (k == "name") return ref.name = read_string(f), 1;
+        return -1;
+      });
+      return 11;
+    }
+    if (key == "subjects") {
+      read_array(field, [&](od::value e) { read_subject(e, out.subjects.emplace_back()); });
+      return 12;
+    }
+    if (key == "status") return read_status(field, out), 13;
     return -1;
   });
   out.workload = workload_kind_from(out.kind);

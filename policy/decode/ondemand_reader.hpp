@@ -79,17 +79,16 @@ void read_object(od::value value, on_field_fn&& on_field) {
 // hostile body of three-byte elements ("{},") from costing a thousand times its size.
 inline constexpr std::size_t max_array_elements = 10000;
 
-// Reads an array element by element; `null` reads as empty.
+// Reads an array element by element, at most `cap` of them; `null` reads as empty.
 template <class on_element_fn>
-void read_array(od::value value, on_element_fn&& on_element) {
+void read_array_capped(od::value value, std::size_t cap, on_element_fn&& on_element) {
   if (value.is_null()) return;
   od::array array = value.get_array();
   std::size_t index = 0;
   for (auto element : array) {
-    if (index == max_array_elements) {
+    if (index == cap)
       throw decode_failure(decode_errc::out_of_range,
-                           "more than " + std::to_string(max_array_elements) + " elements");
-    }
+                           "more than " + std::to_string(cap) + " elements");
     try {
       on_element(od::value(std::move(element)));
     } catch (decode_failure& failure) {
@@ -102,6 +101,12 @@ void read_array(od::value value, on_element_fn&& on_element) {
     }
     ++index;
   }
+}
+
+// read_array_capped at max_array_elements.
+template <class on_element_fn>
+void read_array(od::value value, on_element_fn&& on_element) {
+  read_array_capped(value, max_array_elements, std::forward<on_element_fn>(on_element));
 }
 
 std::string read_string(od::value value);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "policy/engine/judge.hpp"
 #include "policy/rules/catalog.hpp"
 #include "policy/rules/evasion_rules.hpp"
 #include "policy/rules/image_rules.hpp"
@@ -12,16 +13,6 @@ namespace launchguard {
 namespace {
 
 constexpr std::size_t warning_limit = 120;
-
-// Images, Pod Security Standards and evasion rules over one pod template.
-violations pod_spec_violations(const pod_template& pod, const admission_request& r, const policy& p,
-                               const namespace_settings& ns) {
-  violations out;
-  check_images(pod.spec, ns.images, out);
-  check_pod_security(pod, ns.pod_security.level, ns.pod_security.version, out);
-  check_evasion(pod, r.user, p.evasion, out);
-  return out;
-}
 
 // kubectl debug adds ephemeral containers to a running pod. Only what they add is judged:
 // the new containers, and pod-level problems the pod did not already have.
@@ -37,8 +28,8 @@ violations ephemeral_violations(const admission_request& r, const policy& p,
   pod_template before = r.old_object && r.old_object->pod ? *r.old_object->pod : *r.object->pod;
   before.spec.containers.clear();
 
-  violations now = pod_spec_violations(with_added, r, p, ns);
-  violations already = pod_spec_violations(before, r, p, ns);
+  violations now = pod_spec_violations(with_added, r.user, p, ns);
+  violations already = pod_spec_violations(before, r.user, p, ns);
   std::erase_if(now, [&](const violation& v) {
     return std::any_of(already.begin(), already.end(),
                        [&](const violation& a) { return a.rule == v.rule; });
@@ -49,7 +40,12 @@ violations ephemeral_violations(const admission_request& r, const policy& p,
 violations evaluate(const policy& p, const admission_request& r, const namespace_settings& ns) {
   violations out;
   if (const pod_template* pod = pod_under_review(r)) {
-    out = pod_spec_violations(*pod, r, p, ns);
+    out = pod_spec_violations(*pod, r.user, p, ns);
+    // The scheduler set nodeName on a running pod; only a nodeName this request sets counts.
+    if (r.op == operation::update && r.old_object && r.old_object->pod &&
+        r.old_object->pod->spec.node_name == pod->spec.node_name) {
+      std::erase_if(out, [](const violation& v) { return v.rule == rule_id::scheduler_bypass; });
+    }
   } else if (r.op == operation::update && r.sub_resource == "ephemeralcontainers") {
     out = ephemeral_violations(r, p, ns);
   }
@@ -57,43 +53,25 @@ violations evaluate(const policy& p, const admission_request& r, const namespace
   return out;
 }
 
-outcome outcome_of(action effective) {
-  if (effective == action::enforce) return outcome::denied;
-  if (effective == action::warn) return outcome::warned;
-  return outcome::recorded;
-}
-
 std::string bracketed(rule_id id, const std::string& message) {
   return "[" + std::string(to_string(id)) + "] " + message;
 }
 
-// Turns what the rules found into findings, the verdict, warnings and annotations.
+// Judges what the rules found and turns it into the verdict, warnings and annotations.
 void apply(const policy& p, const admission_request& r, const namespace_settings& ns,
            violations found, decision& d) {
-  bool exempt = p.exemptions.matches(r.namespace_name, r.user);
-  bool mirror = r.op == operation::create && r.object && is_mirror_pod(*r.object);
+  // Mirror pods are never denied: denying them does not stop the static pod.
+  bool mirror = r.op == operation::create && r.object && is_mirror_pod(*r.object, r.user);
+  request_scope scope{r.namespace_name, r.user, ns.mode, mirror ? action::warn : action::enforce};
+  d.fired = judge(p, scope, std::move(found));
   std::string denial;
-  for (auto& v : found) {
-    const rule_info& info = rule_of(v.rule);
-    const rule_settings& settings = p.rule(v.rule);
-    action effective = std::min(settings.configured.value_or(info.default_action), ns.mode);
-    if (effective == action::off) continue;
-    // Exempt requests (globally or for this rule) are allowed without enforcement, and only
-    // the watch rules still record them: exempt places are where evasion hides. Mirror pods
-    // are never denied, since denying them does not stop the static pod.
-    bool exempt_here = exempt || settings.exemptions.matches(r.namespace_name, r.user);
-    if (exempt_here && !info.watch) continue;
-    if (exempt_here) effective = std::min(effective, action::audit);
-    if (mirror) effective = std::min(effective, action::warn);
-
-    if (effective == action::enforce)
-      denial += (denial.empty() ? "" : "; ") + bracketed(v.rule, v.message);
-    if (effective == action::warn)
-      d.warnings.push_back(shorten(bracketed(v.rule, v.message), warning_limit));
-    d.audit_annotations.emplace_back(std::string(to_string(v.rule)),
-                                     std::string(to_string(effective)));
-    d.fired.push_back({v.rule, info.default_severity, effective, outcome_of(effective),
-                       std::move(v.message), std::move(v.evidence)});
+  for (const auto& f : d.fired) {
+    if (f.effective == action::enforce)
+      denial += (denial.empty() ? "" : "; ") + bracketed(f.rule, f.message);
+    if (f.effective == action::warn)
+      d.warnings.push_back(shorten(bracketed(f.rule, f.message), warning_limit));
+    d.audit_annotations.emplace_back(std::string(to_string(f.rule)),
+                                     std::string(to_string(f.effective)));
   }
   if (!denial.empty()) d.deny("launchguard denied this request: " + denial);
 }
@@ -130,6 +108,16 @@ void internal_error(const policy& p, const admission_request& r, const std::stri
 }
 
 }  // namespace
+
+// Images, Pod Security Standards and evasion rules over one pod template.
+violations pod_spec_violations(const pod_template& pod, const user_info& launcher, const policy& p,
+                               const namespace_settings& ns) {
+  violations out;
+  check_images(pod.spec, ns.images, out);
+  check_pod_security(pod, ns.pod_security.level, ns.pod_security.version, out);
+  check_evasion(pod, launcher, p.evasion, out);
+  return out;
+}
 
 const pod_template* pod_under_review(const admission_request& r) {
   if (!r.sub_resource.empty() || !r.object || !r.object->pod) return nullptr;

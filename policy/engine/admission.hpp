@@ -31,6 +31,11 @@ using evaluator = violations (*)(const policy&, const admission_request&,
 decision admit_with(const policy& rules, const admission_request& request,
                     std::string_view decision_id, evaluator evaluate);
 
+// The pod-spec rules (images, Pod Security Standards, evasion) over one pod template, as the
+// namespace's settings say. Audit runs them too, on objects admission never saw.
+violations pod_spec_violations(const pod_template& pod, const user_info& launcher,
+                               const policy& rules, const namespace_settings& ns);
+
 // The pod template the pod-spec rules look at for this request, or null when there is none:
 // CREATE of a pod or workload, or an UPDATE that changes the template (an UPDATE whose template
 // equals the old one is never denied by a pod-spec rule, so scaling keeps working).

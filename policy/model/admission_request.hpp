@@ -54,6 +54,9 @@ struct admission_request {
   operation op = operation::unknown;
   user_info user;
   bool dry_run = false;
+  // The object is a patch, not the whole object (an audit event of a patch request): a field
+  // it sets is a field the request changed.
+  bool partial_object = false;
   std::optional<kube_object> object;
   std::optional<kube_object> old_object;
 

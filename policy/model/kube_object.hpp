@@ -47,6 +47,40 @@ struct connect_options {
   friend bool operator==(const connect_options&, const connect_options&) = default;
 };
 
+// One rule of a Role or ClusterRole.
+struct rbac_rule {
+  std::vector<std::string> api_groups;
+  std::vector<std::string> resources;
+  std::vector<std::string> verbs;
+
+  friend bool operator==(const rbac_rule&, const rbac_rule&) = default;
+};
+
+// roleRef and subjects of a RoleBinding or ClusterRoleBinding.
+struct rbac_subject {
+  std::string kind;  // User, Group, ServiceAccount
+  std::string name;
+  std::string namespace_name;
+
+  friend bool operator==(const rbac_subject&, const rbac_subject&) = default;
+};
+
+struct role_ref {
+  std::string kind;  // Role, ClusterRole
+  std::string name;
+
+  friend bool operator==(const role_ref&, const role_ref&) = default;
+};
+
+// status.containerStatuses (and init, ephemeral) of a Pod: what the node actually runs.
+struct container_status {
+  std::string name;
+  std::string image;
+  std::string image_id;  // "docker.io/library/nginx@sha256:..." or a runtime's config digest
+
+  friend bool operator==(const container_status&, const container_status&) = default;
+};
+
 // A Kubernetes object as admission and audit rules see it: type, metadata, and the typed
 // parts of its spec. Decoding does not need to know the kind first: pod fields, a pod
 // template (spec.template), a CronJob's spec.jobTemplate.spec.template and a PodTemplate's
@@ -65,6 +99,10 @@ struct kube_object {
   std::optional<bool> suspend;  // Job and CronJob spec.suspend
   std::optional<service_spec> service;
   std::optional<connect_options> connect;
+  std::vector<rbac_rule> rbac_rules;
+  std::optional<role_ref> binding_role;
+  std::vector<rbac_subject> subjects;
+  std::vector<container_status> container_statuses;
 
   friend bool operator==(const kube_object&, const kube_object&) = default;
 };

@@ -211,6 +211,25 @@ nlohmann::json to_json(const kube_object& object) {
     put_if(service, "nodePorts", object.service->node_ports);
     out["service"] = std::move(service);
   }
+  json rules = json::array();
+  for (const auto& r : object.rbac_rules) {
+    rules.push_back({{"apiGroups", r.api_groups}, {"resources", r.resources}, {"verbs", r.verbs}});
+  }
+  put_if(out, "rules", rules);
+  if (object.binding_role)
+    out["roleRef"] = {{"kind", object.binding_role->kind}, {"name", object.binding_role->name}};
+  json subjects = json::array();
+  for (const auto& s : object.subjects) {
+    json subject = {{"kind", s.kind}, {"name", s.name}};
+    put_if(subject, "namespace", s.namespace_name);
+    subjects.push_back(std::move(subject));
+  }
+  put_if(out, "subjects", subjects);
+  json statuses = json::array();
+  for (const auto& s : object.container_statuses) {
+    statuses.push_back({{"name", s.name}, {"image", s.image}, {"imageID", s.image_id}});
+  }
+  put_if(out, "containerStatuses", statuses);
   if (object.connect) {
     json options = json::object();
     put_if(options, "container", object.connect->container);

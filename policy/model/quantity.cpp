@@ -25,9 +25,7 @@ constexpr std::array<std::pair<std::string_view, double>, 13> suffixes{{
     {"T", 1e12},
 }};
 
-}  // namespace
-
-std::optional<double> parse_quantity(std::string_view text) {
+std::optional<double> parse_unchecked(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::size_t end = 0;
   if (end < text.size() && (text[end] == '+' || text[end] == '-')) ++end;
@@ -58,6 +56,15 @@ std::optional<double> parse_quantity(std::string_view text) {
       return value * std::pow(10.0, exponent);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<double> parse_quantity(std::string_view text) {
+  // A value too large for a double ("1e400", "1e300Ei") comes out as infinity: not a quantity.
+  auto value = parse_unchecked(text);
+  if (value && !std::isfinite(*value)) return std::nullopt;
+  return value;
 }
 
 }  // namespace launchguard

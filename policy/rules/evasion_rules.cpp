@@ -11,13 +11,18 @@ namespace {
 struct opt_out {
   std::string_view key;
   std::string_view value;  // compared case-insensitively
+  // Istio injects only for y, yes, true and on: any other value opts out. For such keys
+  // `value` lists the values that keep the sidecar, separated by '|'.
+  bool value_keeps_it = false;
 };
+
+bool listed(std::string_view list, std::string_view value);
 
 // Annotations and labels that switch off a service-mesh sidecar, a log shipper or a
 // monitoring agent for one pod. Each is legitimate somewhere; together they are how a
 // workload keeps its traffic and output away from the tools that watch the cluster.
 constexpr std::array<opt_out, 16> built_in_opt_outs{{
-    {"sidecar.istio.io/inject", "false"},
+    {"sidecar.istio.io/inject", "y|yes|true|on", true},
     {"linkerd.io/inject", "disabled"},
     {"kuma.io/sidecar-injection", "disabled"},
     {"consul.hashicorp.com/connect-inject", "false"},
@@ -43,6 +48,16 @@ bool iequals(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
+}
+
+bool listed(std::string_view list, std::string_view value) {
+  while (!list.empty()) {
+    std::size_t bar = list.find('|');
+    if (iequals(list.substr(0, bar), value)) return true;
+    if (bar == std::string_view::npos) break;
+    list.remove_prefix(bar + 1);
+  }
+  return false;
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -92,7 +107,11 @@ std::string find_opt_out(const pod_template& pod, const string_pairs& extra) {
   for (const string_pairs* source : {&pod.metadata.annotations, &pod.metadata.labels}) {
     for (const auto& [key, value] : *source) {
       for (const auto& known : built_in_opt_outs) {
-        if (key == known.key && iequals(value, known.value)) return key + "=" + value;
+        if (key != known.key) continue;
+        // An empty value leaves the namespace's default in force.
+        bool opts_out = known.value_keeps_it ? !value.empty() && !listed(known.value, value)
+                                             : iequals(value, known.value);
+        if (opts_out) return key + "=" + value;
       }
       for (const auto& [extra_key, extra_value] : extra) {
         if (key == extra_key && iequals(value, extra_value)) return key + "=" + value;

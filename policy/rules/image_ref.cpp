@@ -83,14 +83,7 @@ image_ref parse_image(std::string_view reference) {
 }
 
 std::string normalize_image_pattern(std::string_view pattern) {
-  std::size_t slash = pattern.find('/');
-  std::string_view first = pattern.substr(0, slash);
-  if (first.find('*') != std::string_view::npos) return std::string(pattern);
-  if (slash != std::string_view::npos && is_registry(first)) {
-    if (first == "index.docker.io") return "docker.io" + std::string(pattern.substr(slash));
-    return std::string(pattern);
-  }
-  // No registry written: docker.io, and "library/" for a single segment.
+  // Split off tag and digest first: a '*' there ("nginx:1.*") says nothing about registries.
   std::string_view name = pattern;
   std::string suffix;
   if (std::size_t at = name.find('@'); at != std::string_view::npos) {
@@ -101,8 +94,21 @@ std::string normalize_image_pattern(std::string_view pattern) {
     suffix = std::string(name.substr(colon)) + suffix;
     name = name.substr(0, colon);
   }
+  std::size_t slash = name.find('/');
+  std::string_view first = name.substr(0, slash);
+  if (first.find('*') != std::string_view::npos) return std::string(pattern);
+  if (slash != std::string_view::npos && is_registry(first)) {
+    std::string registry(first == "index.docker.io" ? "docker.io" : first);
+    std::string_view path = name.substr(slash + 1);
+    // Like a reference: docker.io/nginx is docker.io/library/nginx ("**" spans segments).
+    bool single =
+        path.find('/') == std::string_view::npos && path.find("**") == std::string_view::npos;
+    std::string library = registry == "docker.io" && single ? "library/" : "";
+    return registry + "/" + library + std::string(path) + suffix;
+  }
+  // No registry written: docker.io, and "library/" for a single segment.
   std::string normalized = "docker.io/";
-  if (name.find('/') == std::string_view::npos) normalized += "library/";
+  if (slash == std::string_view::npos) normalized += "library/";
   return normalized + std::string(name) + suffix;
 }
 

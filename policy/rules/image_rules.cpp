@@ -44,8 +44,10 @@ bool pattern_matches(const image_pattern& pattern, const image_ref& ref) {
   std::string_view name = std::string_view(text).substr(0, text.find('@'));
   bool has_tag = name.rfind(':') != std::string_view::npos &&
                  (name.rfind('/') == std::string_view::npos || name.rfind(':') > name.rfind('/'));
+  // A pattern that names a tag (or a digest) says nothing about an image without one.
+  if ((has_tag && ref.tag.empty()) || (has_digest && ref.digest.empty())) return false;
   std::string target = ref.repository;
-  if (has_tag) target += ":" + (ref.implicit_tag && !ref.digest.empty() ? std::string() : ref.tag);
+  if (has_tag) target += ":" + ref.tag;
   if (has_digest) target += "@" + ref.digest;
   return pattern.compiled.matches(target);
 }

@@ -104,12 +104,15 @@ std::string disabling_change(const admission_request& r) {
   }
   if (now.suspend.value_or(false) && !(before && before->suspend.value_or(false)))
     return "suspended";
-  if (r.sub_resource.empty() && now.pod && before && before->pod) {
+  if (r.sub_resource.empty() && now.pod) {
     const pod_spec& a = now.pod->spec;
-    const pod_spec& b = before->pod->spec;
-    bool placement_changed =
-        a.node_selector != b.node_selector || a.required_node_affinity != b.required_node_affinity;
     bool narrowed = !a.node_selector.empty() || !a.required_node_affinity.empty();
+    // A patch that sets placement changed it; a whole object is compared with the old one.
+    bool placement_changed =
+        r.partial_object ||
+        (before && before->pod &&
+         (a.node_selector != before->pod->spec.node_selector ||
+          a.required_node_affinity != before->pod->spec.required_node_affinity));
     if (placement_changed && narrowed)
       return "given a new node selector or affinity that can leave its nodes empty";
   }
@@ -171,33 +174,37 @@ void check_launcher(const admission_request& r, const policy& p, violations& out
   const std::string& who = r.user.username;
   bool is_pod = object.workload == workload_kind::pod;
 
-  if (creates_pods(r) && is_pod && is_mirror_pod(object)) {
+  if (creates_pods(r) && is_mirror_pod(object, r.user)) {
     out.push_back({rule_id::static_pod_launch,
                    "mirror pod " + object_ref(r) +
                        " of a static pod started by the kubelet from a file on the node",
                    {{"node", object.pod->spec.node_name}}});
     return;  // a kubelet's own pod: the launcher rules below do not apply
   }
+  // A rollout changes the template; a scale or a controller's bookkeeping does not.
+  bool template_changed =
+      r.op == operation::update && r.old_object && r.old_object->pod != object.pod;
   bool system_namespace = std::find(system_namespaces.begin(), system_namespaces.end(),
                                     r.namespace_name) != system_namespaces.end();
-  if (creates_pods(r) && system_namespace && !is_system_component(r.user)) {
+  if ((creates_pods(r) || template_changed) && system_namespace && !is_system_component(r.user)) {
     out.push_back({rule_id::system_namespace_launch,
-                   object.kind + " " + object_ref(r) + " created in " + r.namespace_name + " by " +
-                       who + ", not a system component",
+                   object.kind + " " + object_ref(r) +
+                       (template_changed ? " changed in " : " created in ") + r.namespace_name +
+                       " by " + who + ", not a system component",
                    {{"kind", object.kind}}});
   }
   if (!any_matches(p.provenance.protected_namespaces, r.namespace_name)) return;
   bool trusted = any_matches(p.provenance.trusted_deployers, who);
-  if (creates_pods(r) && is_pod && object.metadata.owner_references.empty() && is_person(who)) {
-    out.push_back(
-        {rule_id::direct_pod_launch,
-         "bare pod " + object_ref(r) + " created directly by " + who + " in a protected namespace",
-         {{"launcher", who}}});
+  // People do not create pods that controllers own: an owner a person wrote is no owner.
+  if (creates_pods(r) && is_pod && is_person(who)) {
+    bool claims_owner = !object.metadata.owner_references.empty();
+    out.push_back({rule_id::direct_pod_launch,
+                   "bare pod " + object_ref(r) + " created directly by " + who +
+                       " in a protected namespace" +
+                       (claims_owner ? ", with an ownerReference it set itself" : ""),
+                   {{"launcher", who}}});
     return;
   }
-  // A rollout changes the template; a scale or a controller's bookkeeping does not.
-  bool template_changed =
-      r.op == operation::update && r.old_object && r.old_object->pod != object.pod;
   bool changes_workload =
       (r.op == operation::create || template_changed) && !is_pod && !is_system_component(r.user);
   bool bare_pod_by_account = creates_pods(r) && is_pod &&
@@ -214,8 +221,8 @@ void check_launcher(const admission_request& r, const policy& p, violations& out
 
 }  // namespace
 
-bool is_mirror_pod(const kube_object& object) {
-  return object.workload == workload_kind::pod &&
+bool is_mirror_pod(const kube_object& object, const user_info& creator) {
+  return object.workload == workload_kind::pod && is_node(creator) &&
          find_value(object.metadata.annotations, "kubernetes.io/config.mirror").has_value();
 }
 

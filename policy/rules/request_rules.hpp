@@ -13,8 +13,9 @@ namespace launchguard {
 void check_request(const admission_request& request, const policy& rules, violations& out);
 
 // True for a pod that mirrors a static pod: the kubelet created it from a manifest on the
-// node, and deleting or denying it does not stop the container.
-bool is_mirror_pod(const kube_object& object);
+// node, and deleting or denying it does not stop the container. The annotation is trusted
+// only from a node: anyone else writing it is not describing a static pod.
+bool is_mirror_pod(const kube_object& object, const user_info& creator);
 
 // The ephemeral containers `object` has that `old_object` has not (by name).
 std::vector<const container*> added_ephemeral_containers(const kube_object& object,

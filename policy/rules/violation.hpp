@@ -1,10 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "policy/model/object_meta.hpp"
 #include "policy/rules/rule_id.hpp"
+#include "policy/rules/severity.hpp"
 
 namespace launchguard {
 
@@ -19,6 +21,7 @@ struct violation {
   rule_id rule;
   std::string message;
   string_pairs evidence;
+  std::optional<severity> level = std::nullopt;  // when this raise differs from the catalog's
 };
 
 using violations = std::vector<violation>;

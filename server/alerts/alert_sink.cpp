@@ -25,7 +25,6 @@ void alert_sink::publish(std::vector<alert> raised) {
   std::vector<std::string> lines;
   lines.reserve(raised.size());
   for (auto& a : raised) {
-    if (a.id == 0) a.id = ++next_id_;
     alerts_total_.add({to_string(a.rule), to_string(a.level), to_string(a.source)});
     lines.push_back(to_json(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }

@@ -14,9 +14,9 @@
 
 namespace launchguard::server {
 
-// Where alerts go once raised: an id, a count in launchguard_alerts_total, and a JSON line on
-// stdout written by a thread of its own, so a slow reader of stdout never holds up an I/O
-// thread. The destructor writes everything still queued.
+// Where alerts go once stored: a count in launchguard_alerts_total and a JSON line on stdout,
+// written by a thread of its own, so a slow reader of stdout never holds up an I/O thread or
+// the store. The destructor writes everything still queued.
 class alert_sink {
  public:
   explicit alert_sink(metrics_registry& metrics, std::FILE* out = stdout);
@@ -31,7 +31,6 @@ class alert_sink {
 
   counter_vec& alerts_total_;
   std::FILE* out_;
-  std::atomic<std::int64_t> next_id_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::string> lines_;

@@ -14,10 +14,15 @@
 #include "server/app/file_watcher.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/app/readiness.hpp"
+#include "server/endpoints/alerts_endpoint.hpp"
+#include "server/endpoints/audit_endpoint.hpp"
+#include "server/endpoints/bearer_token.hpp"
 #include "server/endpoints/routes.hpp"
 #include "server/endpoints/validate_endpoint.hpp"
 #include "server/http/http_server.hpp"
 #include "server/metrics/metrics.hpp"
+#include "server/store/sqlite_store.hpp"
+#include "server/store/store_writer.hpp"
 #include "server/util/log.hpp"
 
 namespace launchguard::server {
@@ -38,12 +43,38 @@ void note_inactive_flags(const serve_options& options) {
   const std::pair<const char*, const std::string*> later[] = {
       {"--redis-url", &options.redis_url},
       {"--redis-password-file", &options.redis_password_file},
-      {"--api-token-file", &options.api_token_file},
-      {"--audit-token-file", &options.audit_token_file},
   };
   for (const auto& [flag, value] : later) {
     if (!value->empty()) log.warn("flag accepted but not active in this version", {{"flag", flag}});
   }
+}
+
+// launchguard's own namespace and service account (from the downward API in the chart), so
+// its own writes are not reported as tampering with it.
+self_identity find_self() {
+  self_identity self;
+  if (const char* ns = std::getenv("POD_NAMESPACE"); ns != nullptr && *ns != '\0') {
+    self.namespace_name = ns;
+  } else if (std::ifstream file("/var/run/secrets/kubernetes.io/serviceaccount/namespace"); file) {
+    std::getline(file, self.namespace_name);
+  }
+  const char* account = std::getenv("POD_SERVICE_ACCOUNT");
+  self.service_account = "system:serviceaccount:" + self.namespace_name + ":" +
+                         (account != nullptr && *account != '\0' ? account : "launchguard");
+  return self;
+}
+
+// A token file, when the flag names one; the failure names the flag and the file.
+bool load_token(const std::string& flag, const std::string& path,
+                std::optional<bearer_token>& out) {
+  if (path.empty()) return true;
+  auto token = bearer_token::from_file(path);
+  if (!token) {
+    log.error("cannot load " + flag, {{log_key::error, token.error().message}});
+    return false;
+  }
+  out = std::move(*token);
+  return true;
 }
 
 // Loads the policy at start: without a valid policy the server does not start.
@@ -135,9 +166,29 @@ int run_serve(const serve_options& options) {
   }
   tls_context_store tls(*context);
 
+  std::optional<bearer_token> api_token, audit_token;
+  if (!load_token("--api-token-file", options.api_token_file, api_token) ||
+      !load_token("--audit-token-file", options.audit_token_file, audit_token)) {
+    return 1;
+  }
+  auto store = sqlite_store::open(options.state_dir);
+  if (!store) {
+    log.error("cannot open the state store", {{log_key::error, store.error().message}});
+    return 1;
+  }
+  log.info("state store open", {{log_key::file, (*store)->path()}});
+
   alert_sink alerts(metrics);
-  validate_endpoint validate(policies, alerts);
-  webhook_routes webhook_handler(validate, ready, metrics, !options.client_ca.empty());
+  store_writer writer(**store, metrics, [&policies] {
+    auto p = policies.current();
+    return store_writer::settings{p->dedup_window, p->alert_retention, p->max_alerts};
+  });
+  validate_endpoint validate(policies, writer, alerts);
+  audit_endpoint audit(policies, writer, alerts, metrics, find_self(), audit_token);
+  std::optional<alerts_endpoint> alerts_api;
+  if (api_token) alerts_api.emplace(**store, *api_token);
+  webhook_routes webhook_handler({validate, audit, alerts_api ? &*alerts_api : nullptr}, ready,
+                                 metrics, !options.client_ca.empty());
   ops_routes ops_handler(ready, metrics);
 
   unsigned threads = thread_count(options.threads);

@@ -20,65 +20,79 @@ http_response not_found(const http_request& request) {
   return error_response(404, "no such path: " + std::string(request.path()));
 }
 
-// Times the handler and counts the answer by endpoint and status code.
-template <class handler_fn>
-http_response measured(metrics_registry& metrics, endpoint e, handler_fn&& handler) {
-  auto start = std::chrono::steady_clock::now();
-  http_response answer = handler();
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  metrics.http().record(e, answer.status,
-                        static_cast<std::uint64_t>(
-                            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
-  return answer;
-}
-
 http_response health_routes(const http_request& request, const readiness& ready, endpoint e) {
   if (e == endpoint::healthz) return health_answer(request, ready.alive(), "not alive");
   return health_answer(request, ready.ready(), ready.draining() ? "shutting down" : "not ready");
 }
 
-endpoint health_endpoint_of(std::string_view path) {
+endpoint endpoint_of(std::string_view path) {
+  if (path == "/validate") return endpoint::validate;
+  if (path == "/audit") return endpoint::audit;
+  if (path == "/alerts") return endpoint::alerts;
   if (path == "/healthz") return endpoint::healthz;
   if (path == "/readyz") return endpoint::readyz;
   return endpoint::other;
+}
+
+// Wraps `respond` so the answer is counted and timed when it is sent.
+respond_fn measured(metrics_registry& metrics, endpoint e, respond_fn respond) {
+  auto start = std::chrono::steady_clock::now();
+  return [&metrics, e, start, respond = std::move(respond)](http_response answer) {
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    metrics.http().record(
+        e, answer.status,
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+    respond(std::move(answer));
+  };
 }
 
 }  // namespace
 
 std::size_t webhook_routes::body_limit(std::string_view path) const {
   if (path == "/validate") return validate_endpoint::body_limit;
+  if (path == "/audit") return audit_endpoint::body_limit;
   return small_body_limit;
 }
 
-http_response webhook_routes::handle(http_request& request) {
-  std::string_view path = request.path();
-  if (path == "/validate") {
-    return measured(metrics_, endpoint::validate, [&] {
-      if (require_client_certificate_ && !request.client_certificate_verified) {
-        return error_response(403, "a client certificate signed by the --client-ca CA is required");
-      }
-      return validate_.handle(request);
-    });
+void webhook_routes::handle(http_request request, respond_fn respond) {
+  endpoint e = endpoint_of(request.path());
+  respond = measured(metrics_, e, std::move(respond));
+  bool needs_certificate = e == endpoint::validate || e == endpoint::audit;
+  if (needs_certificate && require_client_certificate_ && !request.client_certificate_verified) {
+    return respond(
+        error_response(403, "a client certificate signed by the --client-ca CA is required"));
   }
-  if (endpoint e = health_endpoint_of(path); e != endpoint::other) {
-    return measured(metrics_, e, [&] { return health_routes(request, ready_, e); });
+  switch (e) {
+    case endpoint::validate:
+      return respond(served_.validate.handle(request));
+    case endpoint::audit:
+      return served_.audit.handle(std::move(request), std::move(respond));
+    case endpoint::alerts:
+      return respond(served_.alerts ? served_.alerts->handle(request) : not_found(request));
+    case endpoint::healthz:
+    case endpoint::readyz:
+      return respond(health_routes(request, ready_, e));
+    default:
+      return respond(not_found(request));
   }
-  return measured(metrics_, endpoint::other, [&] { return not_found(request); });
 }
 
 std::size_t ops_routes::body_limit(std::string_view) const {
   return small_body_limit;
 }
 
-http_response ops_routes::handle(http_request& request) {
+void ops_routes::handle(http_request request, respond_fn respond) {
   std::string_view path = request.path();
   if (path == "/metrics") {
-    if (auto wrong = require_method(request, "GET")) return *wrong;
-    return text_response(200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+    if (auto wrong = require_method(request, "GET")) return respond(*wrong);
+    return respond(
+        text_response(200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8"));
   }
-  if (endpoint e = health_endpoint_of(path); e != endpoint::other)
-    return health_routes(request, ready_, e);
-  return not_found(request);
+  endpoint e = endpoint_of(path);
+  if (e == endpoint::healthz || e == endpoint::readyz)
+    return respond(health_routes(request, ready_, e));
+  respond(not_found(request));
 }
 
 }  // namespace launchguard::server

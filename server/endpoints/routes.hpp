@@ -1,29 +1,40 @@
 #pragma once
 
+#include <optional>
+
 #include "server/app/readiness.hpp"
+#include "server/endpoints/alerts_endpoint.hpp"
+#include "server/endpoints/audit_endpoint.hpp"
 #include "server/endpoints/validate_endpoint.hpp"
 #include "server/http/http_message.hpp"
 #include "server/metrics/metrics.hpp"
 
 namespace launchguard::server {
 
-// The TLS port: /validate, and /healthz and /readyz for checks that come through the Service.
+// The TLS port: /validate, /audit, /alerts, and /healthz and /readyz for checks that come
+// through the Service. Every answer is counted and timed by endpoint and status code.
 class webhook_routes : public request_handler {
  public:
-  // With `require_client_certificate` (--client-ca), /validate answers 403 unless the TLS
-  // client presented a certificate signed by that CA.
-  webhook_routes(validate_endpoint& validate, const readiness& ready, metrics_registry& metrics,
+  struct endpoints {
+    validate_endpoint& validate;
+    audit_endpoint& audit;
+    alerts_endpoint* alerts;  // null without --api-token-file: /alerts is then 404
+  };
+
+  // With `require_client_certificate` (--client-ca), /validate and /audit answer 403 unless
+  // the TLS client presented a certificate signed by that CA.
+  webhook_routes(endpoints served, const readiness& ready, metrics_registry& metrics,
                  bool require_client_certificate)
-      : validate_(validate),
+      : served_(served),
         ready_(ready),
         metrics_(metrics),
         require_client_certificate_(require_client_certificate) {}
 
   std::size_t body_limit(std::string_view path) const override;
-  http_response handle(http_request& request) override;
+  void handle(http_request request, respond_fn respond) override;
 
  private:
-  validate_endpoint& validate_;
+  endpoints served_;
   const readiness& ready_;
   metrics_registry& metrics_;
   bool require_client_certificate_;
@@ -36,7 +47,7 @@ class ops_routes : public request_handler {
       : ready_(ready), metrics_(metrics) {}
 
   std::size_t body_limit(std::string_view path) const override;
-  http_response handle(http_request& request) override;
+  void handle(http_request request, respond_fn respond) override;
 
  private:
   const readiness& ready_;

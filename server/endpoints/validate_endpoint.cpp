@@ -25,6 +25,14 @@ std::string decision_ids::next() {
   return prefix_ + text;
 }
 
+void validate_endpoint::record(std::vector<alert> raised) {
+  std::vector<alert> unstored = raised;  // printed anyway if the store fails: never lose an alert
+  store_.submit({{std::string(), std::move(raised)}},
+                [this, unstored = std::move(unstored)](outcome<commit_result> result) mutable {
+                  sink_.publish(result ? std::move(result->raised) : std::move(unstored));
+                });
+}
+
 http_response validate_endpoint::handle(http_request& request) {
   if (auto wrong = require_method(request, "POST")) return *wrong;
   if (auto wrong = require_content_type(request, {"application/json"})) return *wrong;
@@ -42,7 +50,7 @@ http_response validate_endpoint::handle(http_request& request) {
     raised.reserve(verdict.fired.size());
     for (const auto& fired : verdict.fired)
       raised.push_back(admission_alert(*review, fired, decision_id, now));
-    alerts_.publish(std::move(raised));
+    record(std::move(raised));
   }
   return json_response(200, encode_review_response(*review, verdict));
 }

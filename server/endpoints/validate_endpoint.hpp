@@ -7,6 +7,7 @@
 #include "server/alerts/alert_sink.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/http/http_message.hpp"
+#include "server/store/store_writer.hpp"
 
 namespace launchguard::server {
 
@@ -23,19 +24,23 @@ class decision_ids {
 };
 
 // POST /validate: AdmissionReview in, AdmissionReview out. Decides with a snapshot of the
-// policy in force and publishes the alerts of the rules that fired (none for a dry run).
+// policy in force. The alerts of the rules that fired (none for a dry run) go to the store
+// and then stdout without the answer waiting for them: the API server is waiting.
 class validate_endpoint {
  public:
   static constexpr std::size_t body_limit = 3 * 1024 * 1024;
 
-  validate_endpoint(const policy_store& policies, alert_sink& alerts)
-      : policies_(policies), alerts_(alerts) {}
+  validate_endpoint(const policy_store& policies, store_writer& store, alert_sink& sink)
+      : policies_(policies), store_(store), sink_(sink) {}
 
   http_response handle(http_request& request);
 
  private:
+  void record(std::vector<alert> raised);
+
   const policy_store& policies_;
-  alert_sink& alerts_;
+  store_writer& store_;
+  alert_sink& sink_;
   decision_ids ids_;
 };
 

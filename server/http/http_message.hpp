@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +58,9 @@ inline http_response text_response(int status, std::string body,
   return answer;
 }
 
+// Delivers the answer to a request: exactly once, from any thread.
+using respond_fn = std::function<void(http_response)>;
+
 // What a listener serves. Implementations must be thread-safe: sessions on several threads
 // call them at once.
 class request_handler {
@@ -67,7 +71,9 @@ class request_handler {
   // answered 413 without being read.
   virtual std::size_t body_limit(std::string_view path) const = 0;
 
-  virtual http_response handle(http_request& request) = 0;
+  // Answers through `respond`, at once or later (after a durable commit, say); the
+  // connection waits for the answer without holding up its I/O thread.
+  virtual void handle(http_request request, respond_fn respond) = 0;
 };
 
 }  // namespace launchguard::server

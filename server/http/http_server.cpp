@@ -196,16 +196,22 @@ class session : public connection {
     }
     if (ec) return self().close_now();  // timeout, reset, or a broken chunked encoding
 
-    bool keep_alive = parser_->get().keep_alive();
+    bool keep_alive = parser_->get().keep_alive() && !owner_->draining;
     http_request request = to_request(parser_->release());
     request.client_certificate_verified = self().client_certificate_verified();
-    http_response answer;
+    // The answer may come from another thread (a store commit): back onto this strand.
+    respond_fn respond = [self = shared(), keep_alive](http_response answer) {
+      auto executor = self->tcp().get_executor();
+      net::dispatch(executor,
+                    [self = std::move(self), keep_alive, answer = std::move(answer)]() mutable {
+                      self->send(std::move(answer), keep_alive);
+                    });
+    };
     try {
-      answer = owner_->handler.handle(request);
+      owner_->handler.handle(std::move(request), respond);
     } catch (const std::exception& error) {
-      answer = error_response(500, std::string("internal error: ") + error.what());
+      respond(error_response(500, std::string("internal error: ") + error.what()));
     }
-    send(std::move(answer), keep_alive && !owner_->draining);
   }
 
   static std::string body_limit_message(std::size_t limit) {

@@ -174,6 +174,39 @@ counter_vec& metrics_registry::counter(const std::string& name, const std::strin
   return *slot;
 }
 
+void histogram::observe(double seconds) {
+  std::size_t bucket = 0;
+  while (bucket < bounds.size() && seconds > bounds[bucket])
+    ++bucket;
+  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  sum_ns_.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+}
+
+void histogram::render(std::string& out) const {
+  append_header(out, name_, help_, "histogram");
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b <= bounds.size(); ++b) {
+    cumulative += buckets_[b].load(std::memory_order_relaxed);
+    out.append(name_).append("_bucket{le=\"");
+    if (b == bounds.size()) {
+      out.append("+Inf");
+    } else {
+      append_number(out, bounds[b]);
+    }
+    out.append("\"} ").append(std::to_string(cumulative)).append("\n");
+  }
+  out.append(name_).append("_sum ");
+  append_number(out, static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+  out.append("\n").append(name_).append("_count ").append(std::to_string(cumulative)).append("\n");
+}
+
+histogram& metrics_registry::histogram(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mutex_);
+  auto& slot = histograms_[name];
+  if (!slot) slot = std::make_unique<class histogram>(name, help);
+  return *slot;
+}
+
 void metrics_registry::gauge(std::string name, std::string help, std::function<double()> read) {
   std::lock_guard lock(mutex_);
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
@@ -185,6 +218,8 @@ std::string metrics_registry::render() const {
   http_.render(out);
   std::lock_guard lock(mutex_);
   for (const auto& [name, family] : counters_)
+    family->render(out);
+  for (const auto& [name, family] : histograms_)
     family->render(out);
   for (const auto& entry : gauges_) {
     append_header(out, entry.name, entry.help, "gauge");

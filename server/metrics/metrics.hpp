@@ -63,6 +63,22 @@ class counter_vec {
   std::map<std::string, std::uint64_t> values_;  // key: rendered label set
 };
 
+// A latency histogram in seconds, lock-free to observe.
+class histogram {
+ public:
+  histogram(std::string name, std::string help) : name_(std::move(name)), help_(std::move(help)) {}
+  void observe(double seconds);
+  void render(std::string& out) const;
+
+ private:
+  static constexpr std::array<double, 12> bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                 0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
+  std::string name_;
+  std::string help_;
+  std::array<std::atomic<std::uint64_t>, bounds.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> sum_ns_{0};
+};
+
 // Everything /metrics shows: the HTTP metrics, labelled counters, and gauges read on demand.
 class metrics_registry {
  public:
@@ -71,6 +87,9 @@ class metrics_registry {
   // Creates (or returns) a counter family; the reference stays valid for the registry's life.
   counter_vec& counter(const std::string& name, const std::string& help,
                        std::vector<std::string> labels = {});
+
+  // Creates (or returns) a histogram; the reference stays valid for the registry's life.
+  class histogram& histogram(const std::string& name, const std::string& help);
 
   // A value read when /metrics is scraped.
   void gauge(std::string name, std::string help, std::function<double()> read);
@@ -86,6 +105,7 @@ class metrics_registry {
   http_metrics http_;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<counter_vec>> counters_;
+  std::map<std::string, std::unique_ptr<class histogram>> histograms_;
   std::vector<gauge_entry> gauges_;
 };
 

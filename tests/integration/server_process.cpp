@@ -1,5 +1,6 @@
 #include "tests/integration/server_process.hpp"
 
+#include <filesystem>
 #include <regex>
 #include <signal.h>
 #include <stdexcept>
@@ -108,11 +109,26 @@ bool child_process::wait_for_err(const std::string& text, std::chrono::milliseco
   return false;
 }
 
+server_process::~server_process() {
+  process_.send_signal(SIGKILL);
+  process_.wait_exit(std::chrono::seconds(5));
+  if (owns_state_dir_) std::filesystem::remove_all(state_dir_);
+}
+
 std::string pki(const std::string& file) {
   return (source_dir() / "tests/pki" / file).string();
 }
 
-std::vector<std::string> server_process::arguments(const options& opts) {
+std::string server_process::make_state_dir(const options& opts, bool& owned) {
+  if (!opts.state_dir.empty()) return opts.state_dir;
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "launchguard-state-XXXXXX").string();
+  owned = true;
+  return ::mkdtemp(pattern.data());
+}
+
+std::vector<std::string> server_process::arguments(const options& opts,
+                                                   const std::string& state_dir) {
   std::vector<std::string> args = {
       LAUNCHGUARD_BINARY,
       "serve",
@@ -128,12 +144,15 @@ std::vector<std::string> server_process::arguments(const options& opts) {
       "127.0.0.1:0",
       "--threads",
       "2",
+      "--state-dir",
+      state_dir,
   };
   args.insert(args.end(), opts.extra.begin(), opts.extra.end());
   return args;
 }
 
-server_process::server_process(options opts) : process_(arguments(opts)) {
+server_process::server_process(options opts)
+    : state_dir_(make_state_dir(opts, owns_state_dir_)), process_(arguments(opts, state_dir_)) {
   if (!process_.wait_for_err("\"msg\":\"serving\"", std::chrono::seconds(10))) {
     throw std::runtime_error("launchguard did not start:\n" + process_.err());
   }

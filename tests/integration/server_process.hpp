@@ -45,17 +45,23 @@ class server_process {
     std::string config;  // default: deploy/examples/policy.yaml
     std::string certificate;
     std::string key;
+    std::string state_dir;  // default: a fresh temporary directory, removed with the server
     std::vector<std::string> extra;
   };
   explicit server_process(options opts);
   server_process() : server_process(options{}) {}
+  ~server_process();
 
   child_process& process() { return process_; }
+  const std::string& state_dir() const { return state_dir_; }
   unsigned short webhook_port() const { return webhook_port_; }
   unsigned short ops_port() const { return ops_port_; }
 
  private:
-  static std::vector<std::string> arguments(const options& opts);
+  static std::vector<std::string> arguments(const options& opts, const std::string& state_dir);
+  static std::string make_state_dir(const options& opts, bool& owned);
+  bool owns_state_dir_ = false;
+  std::string state_dir_;
   child_process process_;
   unsigned short webhook_port_ = 0;
   unsigned short ops_port_ = 0;

@@ -1,5 +1,6 @@
 #include "policy/engine/admission.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -122,6 +123,27 @@ TEST(admission, pod_under_review_skips_subresources_and_unchanged_templates) {
   admission_request removal = create;
   removal.op = operation::del;
   EXPECT_EQ(pod_under_review(removal), nullptr);
+}
+
+TEST(admission, scheduler_bypass_counts_only_a_node_name_the_request_sets) {
+  auto p = load("{}");
+  admission_request create = pod_create();
+  create.object->pod->spec.node_name = "node-1";
+  auto fired = [](const decision& d, rule_id rule) {
+    return std::any_of(d.fired.begin(), d.fired.end(),
+                       [&](const finding& f) { return f.rule == rule; });
+  };
+  EXPECT_TRUE(fired(admit(*p, create, "id"), rule_id::scheduler_bypass));
+
+  admission_request image_change = create;  // a running pod: the scheduler set nodeName
+  image_change.op = operation::update;
+  image_change.old_object = create.object;
+  image_change.object->pod->spec.containers[0].image = "nginx:1.28";
+  EXPECT_FALSE(fired(admit(*p, image_change, "id"), rule_id::scheduler_bypass));
+
+  admission_request moved = image_change;
+  moved.object->pod->spec.node_name = "node-2";
+  EXPECT_TRUE(fired(admit(*p, moved, "id"), rule_id::scheduler_bypass));
 }
 
 }  // namespace

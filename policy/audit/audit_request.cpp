@@ -1,0 +1,118 @@
+#include "policy/audit/audit_request.hpp"
+
+#include <array>
+#include <utility>
+
+namespace launchguard {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 19> resource_kinds{{
+    {"pods", "Pod"},
+    {"deployments", "Deployment"},
+    {"replicasets", "ReplicaSet"},
+    {"statefulsets", "StatefulSet"},
+    {"daemonsets", "DaemonSet"},
+    {"jobs", "Job"},
+    {"cronjobs", "CronJob"},
+    {"replicationcontrollers", "ReplicationController"},
+    {"podtemplates", "PodTemplate"},
+    {"services", "Service"},
+    {"namespaces", "Namespace"},
+    {"configmaps", "ConfigMap"},
+    {"secrets", "Secret"},
+    {"events", "Event"},
+    {"networkpolicies", "NetworkPolicy"},
+    {"roles", "Role"},
+    {"clusterroles", "ClusterRole"},
+    {"rolebindings", "RoleBinding"},
+    {"clusterrolebindings", "ClusterRoleBinding"},
+}};
+
+operation operation_of(const audit_event& e) {
+  const std::string& sub = e.object.subresource;
+  if (e.object.resource == "pods" && (sub == "exec" || sub == "attach" || sub == "portforward")) {
+    return operation::connect;
+  }
+  if (e.verb == "create") return operation::create;
+  if (e.verb == "update" || e.verb == "patch") return operation::update;
+  if (e.verb == "delete" || e.verb == "deletecollection") return operation::del;
+  return operation::unknown;
+}
+
+// The object a request carried, when it is the object itself and not options or a status.
+bool is_the_object(const kube_object& object) {
+  return !object.kind.ends_with("Options") && object.kind != "Status";
+}
+
+}  // namespace
+
+std::string kind_of_resource(std::string_view resource) {
+  for (const auto& [name, kind] : resource_kinds) {
+    if (name == resource) return std::string(kind);
+  }
+  return {};
+}
+
+admission_request as_request(const audit_event& e) {
+  admission_request r;
+  r.review_api_version = "audit.k8s.io/v1";
+  r.uid = e.audit_id;
+  r.resource = {e.object.api_group, e.object.api_version, e.object.resource};
+  r.sub_resource = e.object.subresource;
+  r.name = e.object.name;
+  r.namespace_name = e.object.namespace_name;
+  r.op = operation_of(e);
+  r.user = e.principal();
+  r.dry_run = is_dry_run(e);
+  std::string kind = r.sub_resource == "scale" ? "Scale" : kind_of_resource(e.object.resource);
+  if (r.op == operation::connect) {
+    kind = r.sub_resource == "exec"     ? "PodExecOptions"
+           : r.sub_resource == "attach" ? "PodAttachOptions"
+                                        : "PodPortForwardOptions";
+  }
+  r.kind = {e.object.api_group, e.object.api_version, kind};
+
+  bool patch = e.verb == "patch";
+  if (e.request_object && is_the_object(*e.request_object) && r.op != operation::del) {
+    r.object = *e.request_object;
+    r.partial_object = patch;
+  }
+  // The state after a patch, when logged, is the whole object: judge that instead.
+  if (patch && e.response_object && is_the_object(*e.response_object) && e.response_object->pod) {
+    r.object = *e.response_object;
+    r.partial_object = false;
+  }
+  if (r.object) {
+    if (r.object->kind.empty()) r.object->kind = kind;
+    r.object->workload = workload_kind_from(r.object->kind);
+    if (r.kind.kind.empty()) r.kind.kind = r.object->kind;
+  }
+  return r;
+}
+
+std::string decision_id_of(const audit_event& e, const std::vector<glob>& webhook_names) {
+  constexpr std::string_view suffix = "/decision-id";
+  for (const auto& [key, value] : e.annotations) {
+    if (!key.ends_with(suffix) || key.size() == suffix.size()) continue;
+    std::string_view webhook = std::string_view(key).substr(0, key.size() - suffix.size());
+    if (any_matches(webhook_names, webhook)) return value;
+  }
+  return {};
+}
+
+bool is_dry_run(const audit_event& e) {
+  std::string_view uri = e.request_uri;
+  std::size_t query = uri.find('?');
+  if (query == std::string_view::npos) return false;
+  std::string_view rest = uri.substr(query + 1);
+  while (!rest.empty()) {
+    std::size_t amp = rest.find('&');
+    std::string_view param = rest.substr(0, amp);
+    if (param == "dryRun=All") return true;
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return false;
+}
+
+}  // namespace launchguard

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <mutex>
+#include <optional>
+
+#include "policy/engine/audit.hpp"
+#include "server/alerts/alert_sink.hpp"
+#include "server/app/policy_store.hpp"
+#include "server/endpoints/bearer_token.hpp"
+#include "server/http/http_message.hpp"
+#include "server/metrics/metrics.hpp"
+#include "server/store/store_writer.hpp"
+
+namespace launchguard::server {
+
+// POST /audit: the API server's audit webhook backend. Takes an EventList, a single Event or
+// JSON lines (application/x-ndjson), runs the audit detections, and answers 200
+// {"accepted": N} only once every alert the batch raised is durable in the state store. When
+// the store cannot commit, it answers 503 with Retry-After: the API server retries only such
+// answers (and 429, 500, 504, resets), at most five times from 10 s, then drops the batch.
+// A retried batch (same auditID and stage) raises nothing twice.
+class audit_endpoint {
+ public:
+  static constexpr std::size_t body_limit = 16 * 1024 * 1024;
+
+  audit_endpoint(const policy_store& policies, store_writer& store, alert_sink& sink,
+                 metrics_registry& metrics, self_identity self, std::optional<bearer_token> token);
+
+  void handle(http_request request, respond_fn respond);
+
+ private:
+  const policy_store& policies_;
+  store_writer& store_;
+  alert_sink& sink_;
+  counter_vec& events_total_;
+  self_identity self_;
+  std::optional<bearer_token> token_;
+  std::mutex memory_mutex_;  // the detections' memory is shared by every batch
+  std::unique_ptr<audit_memory> memory_;
+};
+
+}  // namespace launchguard::server

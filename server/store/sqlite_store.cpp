@@ -1,0 +1,286 @@
+#include "server/store/sqlite_store.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <sqlite3.h>
+
+#include "server/util/log.hpp"
+
+namespace launchguard::server {
+namespace {
+
+// The API server retries a failed audit batch at most 5 times, backing off from 10 s: an
+// hour covers every retry with room to spare.
+constexpr std::int64_t input_key_lifetime_ms = 3600 * 1000;
+constexpr std::int64_t once_key_lifetime_ms = 7 * 24 * 3600 * 1000LL;
+
+constexpr const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  severity INTEGER NOT NULL,
+  dedup_key TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_by_dedup_key ON alerts(dedup_key, last_seen_ms);
+CREATE INDEX IF NOT EXISTS alerts_by_last_seen ON alerts(last_seen_ms);
+CREATE TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY, seen_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS seen_keys_by_time ON seen_keys(seen_ms);
+)sql";
+
+std::string error_of(sqlite3* db) {
+  return db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+}
+
+// A prepared statement, finalized on scope exit.
+class statement {
+ public:
+  statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  statement& bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+  }
+  statement& bind(int index, const std::string& value) {
+    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE, or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string text(int column) const {
+    const unsigned char* data = sqlite3_column_text(stmt_, column);
+    return data == nullptr
+               ? std::string()
+               : std::string(reinterpret_cast<const char*>(data),
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+bool exec(sqlite3* db, const char* sql) {
+  return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+std::int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+outcome<sqlite3*> connect(const std::string& path) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string why = error_of(db);
+    sqlite3_close(db);
+    return failure{path + ": cannot open the state store (" + why + ")"};
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+// Everything after the leading '{' of an alert's JSON without the fields the store owns
+// (id, time, lastSeen, count), which are spliced back in when read.
+std::string stored_body(const alert& a) {
+  nlohmann::ordered_json body = to_json(a);
+  for (const char* owned : {"id", "time", "lastSeen", "count"})
+    body.erase(owned);
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string rendered(std::int64_t id, std::int64_t time_ms, std::int64_t last_seen_ms,
+                     std::int64_t count, const std::string& body) {
+  std::string out = "{\"id\":" + std::to_string(id) + ",\"time\":\"" + format_time_ms(time_ms) +
+                    "\",\"lastSeen\":\"" + format_time_ms(last_seen_ms) +
+                    "\",\"count\":" + std::to_string(count);
+  if (body.size() > 2)
+    out += "," + body.substr(1);
+  else
+    out += "}";
+  return out;
+}
+
+// Records a key; false when it was already there.
+outcome<bool> remember(sqlite3* db, const std::string& key, std::int64_t now_ms) {
+  statement insert(db, "INSERT OR IGNORE INTO seen_keys(key, seen_ms) VALUES(?, ?)");
+  if (!insert.ok() || insert.bind(1, key).bind(2, now_ms).step() != SQLITE_DONE)
+    return failure{error_of(db)};
+  return sqlite3_changes(db) > 0;
+}
+
+// Folds the alert into an identical one within the window; true when it did.
+outcome<bool> fold(sqlite3* db, const alert& a, const std::string& key, duration_ms window) {
+  if (window.count() <= 0) return false;
+  statement find(db,
+                 "SELECT id FROM alerts WHERE dedup_key = ? AND last_seen_ms >= ? AND time_ms <= ? "
+                 "ORDER BY id DESC LIMIT 1");
+  if (!find.ok()) return failure{error_of(db)};
+  find.bind(1, key).bind(2, a.time_ms - window.count()).bind(3, a.time_ms + window.count());
+  int found = find.step();
+  if (found == SQLITE_DONE) return false;
+  if (found != SQLITE_ROW) return failure{error_of(db)};
+  statement update(
+      db, "UPDATE alerts SET count = count + 1, last_seen_ms = MAX(last_seen_ms, ?) WHERE id = ?");
+  if (!update.ok() ||
+      update.bind(1, a.last_seen_ms).bind(2, find.integer(0)).step() != SQLITE_DONE) {
+    return failure{error_of(db)};
+  }
+  return true;
+}
+
+outcome<std::int64_t> insert_alert(sqlite3* db, const alert& a, const std::string& key) {
+  statement insert(
+      db,
+      "INSERT INTO alerts(time_ms, last_seen_ms, count, rule, severity, dedup_key, body) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return failure{error_of(db)};
+  insert.bind(1, a.time_ms)
+      .bind(2, a.last_seen_ms)
+      .bind(3, a.count)
+      .bind(4, std::string(to_string(a.rule)));
+  insert.bind(5, static_cast<std::int64_t>(a.level)).bind(6, key).bind(7, stored_body(a));
+  if (insert.step() != SQLITE_DONE) return failure{error_of(db)};
+  return sqlite3_last_insert_rowid(db);
+}
+
+}  // namespace
+
+outcome<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return failure{directory + ": cannot create the state directory (" + ec.message() + ")"};
+  std::string path = (std::filesystem::path(directory) / "launchguard.db").string();
+
+  auto writer = connect(path);
+  if (!writer) return writer.error();
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(*writer, sqlite3_close);
+  {
+    // A torn or corrupt file must stop the start, with the reason, not be used or replaced.
+    statement check(*writer, "PRAGMA quick_check");
+    if (!check.ok())
+      return failure{path + ": not a usable state store (" + error_of(*writer) + ")"};
+    if (check.step() != SQLITE_ROW || check.text(0) != "ok") {
+      std::string why = check.text(0);
+      return failure{path + ": the state store is corrupt (" +
+                     (why.empty() ? error_of(*writer) : why) +
+                     "); move it aside to start with an empty store"};
+    }
+  }
+  if (!exec(*writer, "PRAGMA journal_mode=WAL") || !exec(*writer, "PRAGMA synchronous=FULL") ||
+      !exec(*writer, schema)) {
+    return failure{path + ": cannot prepare the state store (" + error_of(*writer) + ")"};
+  }
+  auto reader = connect(path);
+  if (!reader) return reader.error();
+  guard.release();
+  return std::unique_ptr<sqlite_store>(new sqlite_store(path, *writer, *reader));
+}
+
+sqlite_store::~sqlite_store() {
+  sqlite3_close(reader_);
+  sqlite3_close(writer_);
+}
+
+outcome<commit_result> sqlite_store::commit(std::vector<input_alerts> batch,
+                                            duration_ms dedup_window) {
+  commit_result result;
+  std::int64_t now = wall_clock_ms();
+  if (!exec(writer_, "BEGIN IMMEDIATE")) return failure{"state store: " + error_of(writer_)};
+  auto fail = [&](const failure& why) -> outcome<commit_result> {
+    exec(writer_, "ROLLBACK");
+    return failure{"state store: " + why.message};
+  };
+  for (auto& input : batch) {
+    if (!input.key.empty()) {
+      auto fresh = remember(writer_, "input:" + input.key, now);
+      if (!fresh) return fail(fresh.error());
+      if (!*fresh) {
+        ++result.repeated_inputs;
+        continue;
+      }
+    }
+    for (auto& a : input.alerts) {
+      if (!a.once_key.empty()) {
+        auto fresh = remember(writer_, "once:" + a.once_key, now);
+        if (!fresh) return fail(fresh.error());
+        if (!*fresh) continue;
+      }
+      std::string key = dedup_key(a);
+      auto folded = fold(writer_, a, key, dedup_window);
+      if (!folded) return fail(folded.error());
+      if (*folded) {
+        ++result.folded;
+        continue;
+      }
+      auto id = insert_alert(writer_, a, key);
+      if (!id) return fail(id.error());
+      a.id = *id;
+      result.raised.push_back(std::move(a));
+    }
+  }
+  if (!exec(writer_, "COMMIT")) return fail(failure{error_of(writer_)});
+  return result;
+}
+
+outcome<std::vector<stored_alert>> sqlite_store::query(const alert_query& q) {
+  std::string sql = "SELECT id, time_ms, last_seen_ms, count, body FROM alerts WHERE id > ?";
+  if (q.at_least) sql += " AND severity >= ?";
+  if (q.rule) sql += " AND rule = ?";
+  sql += " ORDER BY id LIMIT ?";
+  std::lock_guard lock(reader_mutex_);
+  statement select(reader_, sql.c_str());
+  if (!select.ok()) return failure{"state store: " + error_of(reader_)};
+  int index = 1;
+  select.bind(index++, q.since);
+  if (q.at_least) select.bind(index++, static_cast<std::int64_t>(*q.at_least));
+  if (q.rule) select.bind(index++, std::string(to_string(*q.rule)));
+  select.bind(index, static_cast<std::int64_t>(q.limit));
+  std::vector<stored_alert> out;
+  int step;
+  while ((step = select.step()) == SQLITE_ROW) {
+    out.push_back(
+        {select.integer(0), rendered(select.integer(0), select.integer(1), select.integer(2),
+                                     select.integer(3), select.text(4))});
+  }
+  if (step != SQLITE_DONE) return failure{"state store: " + error_of(reader_)};
+  return out;
+}
+
+outcome<std::size_t> sqlite_store::prune(std::int64_t now_ms, duration_ms retention,
+                                         std::int64_t max_alerts) {
+  std::size_t removed = 0;
+  statement old(writer_, "DELETE FROM alerts WHERE last_seen_ms < ?");
+  if (!old.ok() || old.bind(1, now_ms - retention.count()).step() != SQLITE_DONE)
+    return failure{error_of(writer_)};
+  removed += static_cast<std::size_t>(sqlite3_changes(writer_));
+  statement excess(
+      writer_,
+      "DELETE FROM alerts WHERE id <= (SELECT id FROM alerts ORDER BY id DESC LIMIT 1 OFFSET ?)");
+  if (!excess.ok() || excess.bind(1, max_alerts).step() != SQLITE_DONE)
+    return failure{error_of(writer_)};
+  removed += static_cast<std::size_t>(sqlite3_changes(writer_));
+  statement keys(writer_,
+                 "DELETE FROM seen_keys WHERE (key LIKE 'input:%' AND seen_ms < ?) OR (key LIKE "
+                 "'once:%' AND seen_ms < ?)");
+  if (!keys.ok() ||
+      keys.bind(1, now_ms - input_key_lifetime_ms).bind(2, now_ms - once_key_lifetime_ms).step() !=
+          SQLITE_DONE) {
+    return failure{error_of(writer_)};
+  }
+  return removed;
+}
+
+}  // namespace launchguard::server

@@ -1,0 +1,84 @@
+#include "server/store/store_writer.hpp"
+
+#include "server/util/log.hpp"
+
+namespace launchguard::server {
+namespace {
+
+const logger log{"store"};
+constexpr auto prune_period = std::chrono::minutes(1);
+
+}  // namespace
+
+store_writer::store_writer(alert_store& store, metrics_registry& metrics,
+                           std::function<settings()> current_settings)
+    : store_(store),
+      settings_(std::move(current_settings)),
+      errors_(metrics.counter("launchguard_store_errors_total",
+                              "State store operations that failed.", {"operation"})),
+      commit_seconds_(metrics.histogram("launchguard_store_commit_seconds",
+                                        "Time to commit a batch of alerts durably.")),
+      next_prune_(std::chrono::steady_clock::now()),
+      thread_([this] { run(); }) {}
+
+store_writer::~store_writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void store_writer::submit(std::vector<input_alerts> batch, done_fn done) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back({std::move(batch), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void store_writer::prune_if_due() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_prune_) return;
+  next_prune_ = now + prune_period;
+  settings s = settings_();
+  auto removed = store_.prune(now_unix_ms(), s.retention, s.max_alerts);
+  if (!removed) {
+    errors_.add({"prune"});
+    log.error("pruning the state store failed", {{log_key::error, removed.error().message}});
+  } else if (*removed > 0) {
+    log.info("pruned old alerts", {{"removed", std::to_string(*removed)}});
+  }
+}
+
+void store_writer::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait_for(lock, prune_period, [this] { return stopping_ || !jobs_.empty(); });
+    if (jobs_.empty()) {
+      if (stopping_) return;
+      lock.unlock();
+      prune_if_due();
+      lock.lock();
+      continue;
+    }
+    job next = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+
+    auto start = std::chrono::steady_clock::now();
+    auto result = store_.commit(std::move(next.batch), settings_().dedup_window);
+    commit_seconds_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (!result) {
+      errors_.add({"commit"});
+      log.error("committing alerts failed", {{log_key::error, result.error().message}});
+    }
+    next.done(std::move(result));
+    prune_if_due();
+    lock.lock();
+  }
+}
+
+}  // namespace launchguard::server
