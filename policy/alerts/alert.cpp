@@ -143,23 +143,16 @@ std::string format_time_ms(std::int64_t unix_ms) {
   return text;
 }
 
-nlohmann::ordered_json to_json(const alert& a) {
-  const rule_info& info = rule_of(a.rule);
+nlohmann::ordered_json alert_fields(const alert& a) {
   nlohmann::ordered_json evidence = nlohmann::ordered_json::object();
   for (const auto& [key, value] : a.evidence)
     evidence[key] = value;
-  nlohmann::ordered_json out = {
-      {"id", a.id},
-      {"time", format_time_ms(a.time_ms)},
-      {"lastSeen", format_time_ms(a.last_seen_ms)},
-      {"count", a.count},
+  return {
       {"rule", to_string(a.rule)},
-      {"title", info.title},
       {"severity", to_string(a.level)},
       {"source", to_string(a.source)},
       {"action", to_string(a.effective)},
       {"outcome", to_string(a.result)},
-      {"mitre", {{"tactics", info.tactics}, {"techniques", info.techniques}}},
       {"message", a.message},
       {"namespace", a.namespace_name},
       {"object",
@@ -178,6 +171,12 @@ nlohmann::ordered_json to_json(const alert& a) {
       {"decisionID", a.decision_id},
       {"evidence", std::move(evidence)},
   };
+}
+
+namespace {
+
+nlohmann::ordered_json catalog_fields(rule_id rule) {
+  const rule_info& info = rule_of(rule);
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
   const response_steps& r = info.response;
   for (const auto& [step, text] :
@@ -186,7 +185,58 @@ nlohmann::ordered_json to_json(const alert& a) {
         std::pair{"report", r.report}}) {
     steps.push_back({{"step", step}, {"action", text}});
   }
-  out["response"] = std::move(steps);
+  return {{"title", info.title},
+          {"mitre", {{"tactics", info.tactics}, {"techniques", info.techniques}}},
+          {"response", std::move(steps)}};
+}
+
+// `"title":...,"mitre":...,"response":[...]` of each rule, rendered once.
+const std::string& catalog_fragment(rule_id rule) {
+  static const std::vector<std::string> fragments = [] {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < rule_count; ++i) {
+      std::string text = catalog_fields(static_cast<rule_id>(i)).dump();
+      out.push_back(text.substr(1, text.size() - 2));
+    }
+    return out;
+  }();
+  return fragments[index_of(rule)];
+}
+
+}  // namespace
+
+std::string render_alert(std::int64_t id, std::int64_t time_ms, std::int64_t last_seen_ms,
+                         std::int64_t count, rule_id rule, std::string_view fields) {
+  std::string out = "{\"id\":" + std::to_string(id) + ",\"time\":\"" + format_time_ms(time_ms) +
+                    "\",\"lastSeen\":\"" + format_time_ms(last_seen_ms) +
+                    "\",\"count\":" + std::to_string(count);
+  if (fields.size() > 2) {
+    out += ",";
+    out += fields.substr(1, fields.size() - 2);
+  }
+  out += ",";
+  out += catalog_fragment(rule);
+  out += "}";
+  return out;
+}
+
+std::string render_alert(const alert& a) {
+  return render_alert(
+      a.id, a.time_ms, a.last_seen_ms, a.count, a.rule,
+      alert_fields(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+nlohmann::ordered_json to_json(const alert& a) {
+  nlohmann::ordered_json out = {{"id", a.id},
+                                {"time", format_time_ms(a.time_ms)},
+                                {"lastSeen", format_time_ms(a.last_seen_ms)},
+                                {"count", a.count}};
+  nlohmann::ordered_json fields = alert_fields(a);
+  nlohmann::ordered_json catalog = catalog_fields(a.rule);
+  for (auto& [key, value] : fields.items())
+    out[key] = std::move(value);
+  for (auto& [key, value] : catalog.items())
+    out[key] = std::move(value);
   return out;
 }
 

@@ -78,7 +78,18 @@ alert admission_alert(const admission_request& request, const finding& fired,
 alert audit_alert(const audit_event& event, const finding& fired, alert_source source,
                   std::string_view decision_id);
 
+// The alert as a JSON object: id, time, lastSeen, count, then alert_fields(), then what the
+// catalog says about its rule (title, mitre, response).
 nlohmann::ordered_json to_json(const alert& a);
+
+// The fields that belong to this raise (rule, severity, message, object, user, evidence...),
+// without id, times, count and the rule's catalog text: what a store keeps.
+nlohmann::ordered_json alert_fields(const alert& a);
+
+// to_json(a) as text, built from a store's columns and its alert_fields() text.
+std::string render_alert(std::int64_t id, std::int64_t time_ms, std::int64_t last_seen_ms,
+                         std::int64_t count, rule_id rule, std::string_view fields);
+std::string render_alert(const alert& a);
 
 // "2026-11-27T22:37:11.123Z" for milliseconds since the epoch (UTC).
 std::string format_time_ms(std::int64_t unix_ms);

@@ -26,7 +26,7 @@ void alert_sink::publish(std::vector<alert> raised) {
   lines.reserve(raised.size());
   for (auto& a : raised) {
     alerts_total_.add({to_string(a.rule), to_string(a.level), to_string(a.source)});
-    lines.push_back(to_json(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    lines.push_back(render_alert(a));
   }
   {
     std::lock_guard lock(mutex_);

@@ -6,6 +6,7 @@
 
 #include "server/app/serve.hpp"
 #include "server/cli/commands.hpp"
+#include "server/cli/scan_command.hpp"
 #include "server/cli/version.hpp"
 
 namespace {
@@ -67,6 +68,20 @@ int main(int argc, char** argv) {
   review_options review;
   add_review(app, review);
 
+  launchguard::server::scan_options scan;
+  CLI::App* scan_app = app.add_subcommand("scan",
+                                          "Run the audit detections over audit logs (JSON lines or "
+                                          "EventList, plain or gzip; - is stdin).");
+  scan_app->add_option("--config", scan.config, "Policy file (YAML)")->required();
+  scan_app->add_option("--format", scan.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  scan_app
+      ->add_option("--fail-on", scan.fail_on,
+                   "Exit 1 when an alert at or above this severity is found")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
+  scan_app->add_option("FILE", scan.inputs, "Audit log files; - for stdin")->required();
+
   std::string check_path;
   CLI::App* check =
       app.add_subcommand("check-config", "Validate a policy file (exit 2 with every error).");
@@ -91,6 +106,7 @@ int main(int argc, char** argv) {
   const std::string& name = chosen->get_name();
   if (name == "serve") return launchguard::server::run_serve(serve);
   if (name == "review") return launchguard::server::run_review(review);
+  if (name == "scan") return launchguard::server::run_scan(scan);
   if (name == "check-config") return launchguard::server::run_check_config(check_path);
   if (name == "rules") return launchguard::server::run_rules(rules_format);
   if (name == "version") {

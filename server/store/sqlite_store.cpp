@@ -1,5 +1,6 @@
 #include "server/store/sqlite_store.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 
@@ -82,7 +83,7 @@ std::int64_t wall_clock_ms() {
 
 outcome<sqlite3*> connect(const std::string& path) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string why = error_of(db);
     sqlite3_close(db);
@@ -92,25 +93,8 @@ outcome<sqlite3*> connect(const std::string& path) {
   return db;
 }
 
-// Everything after the leading '{' of an alert's JSON without the fields the store owns
-// (id, time, lastSeen, count), which are spliced back in when read.
-std::string stored_body(const alert& a) {
-  nlohmann::ordered_json body = to_json(a);
-  for (const char* owned : {"id", "time", "lastSeen", "count"})
-    body.erase(owned);
-  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string rendered(std::int64_t id, std::int64_t time_ms, std::int64_t last_seen_ms,
-                     std::int64_t count, const std::string& body) {
-  std::string out = "{\"id\":" + std::to_string(id) + ",\"time\":\"" + format_time_ms(time_ms) +
-                    "\",\"lastSeen\":\"" + format_time_ms(last_seen_ms) +
-                    "\",\"count\":" + std::to_string(count);
-  if (body.size() > 2)
-    out += "," + body.substr(1);
-  else
-    out += "}";
-  return out;
+std::string stored_fields(const alert& a) {
+  return alert_fields(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Records a key; false when it was already there.
@@ -151,7 +135,7 @@ outcome<std::int64_t> insert_alert(sqlite3* db, const alert& a, const std::strin
       .bind(2, a.last_seen_ms)
       .bind(3, a.count)
       .bind(4, std::string(to_string(a.rule)));
-  insert.bind(5, static_cast<std::int64_t>(a.level)).bind(6, key).bind(7, stored_body(a));
+  insert.bind(5, static_cast<std::int64_t>(a.level)).bind(6, key).bind(7, stored_fields(a));
   if (insert.step() != SQLITE_DONE) return failure{error_of(db)};
   return sqlite3_last_insert_rowid(db);
 }
@@ -187,6 +171,21 @@ outcome<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& dir
   if (!reader) return reader.error();
   guard.release();
   return std::unique_ptr<sqlite_store>(new sqlite_store(path, *writer, *reader));
+}
+
+outcome<std::unique_ptr<sqlite_store>> sqlite_store::open_in_memory() {
+  // Both connections must see one database: a named, shared-cache memory database.
+  static std::atomic<int> counter{0};
+  std::string path =
+      "file:launchguard-memory-" + std::to_string(++counter) + "?mode=memory&cache=shared";
+  auto writer = connect(path);
+  if (!writer) return writer.error();
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(*writer, sqlite3_close);
+  if (!exec(*writer, schema)) return failure{"in-memory state store: " + error_of(*writer)};
+  auto reader = connect(path);
+  if (!reader) return reader.error();
+  guard.release();
+  return std::unique_ptr<sqlite_store>(new sqlite_store("memory", *writer, *reader));
 }
 
 sqlite_store::~sqlite_store() {
@@ -236,7 +235,7 @@ outcome<commit_result> sqlite_store::commit(std::vector<input_alerts> batch,
 }
 
 outcome<std::vector<stored_alert>> sqlite_store::query(const alert_query& q) {
-  std::string sql = "SELECT id, time_ms, last_seen_ms, count, body FROM alerts WHERE id > ?";
+  std::string sql = "SELECT id, time_ms, last_seen_ms, count, rule, body FROM alerts WHERE id > ?";
   if (q.at_least) sql += " AND severity >= ?";
   if (q.rule) sql += " AND rule = ?";
   sql += " ORDER BY id LIMIT ?";
@@ -251,9 +250,10 @@ outcome<std::vector<stored_alert>> sqlite_store::query(const alert_query& q) {
   std::vector<stored_alert> out;
   int step;
   while ((step = select.step()) == SQLITE_ROW) {
+    auto rule = rule_from(select.text(4)).value_or(rule_id::webhook_internal_error);
     out.push_back(
-        {select.integer(0), rendered(select.integer(0), select.integer(1), select.integer(2),
-                                     select.integer(3), select.text(4))});
+        {select.integer(0), render_alert(select.integer(0), select.integer(1), select.integer(2),
+                                         select.integer(3), rule, select.text(5))});
   }
   if (step != SQLITE_DONE) return failure{"state store: " + error_of(reader_)};
   return out;

@@ -18,6 +18,8 @@ class sqlite_store : public alert_store {
   // Opens or creates `directory`/launchguard.db and checks its integrity: a torn or corrupt
   // file is reported, never silently used.
   static outcome<std::unique_ptr<sqlite_store>> open(const std::string& directory);
+  // A private in-memory store with the same semantics, for `launchguard scan`.
+  static outcome<std::unique_ptr<sqlite_store>> open_in_memory();
   ~sqlite_store() override;
 
   outcome<commit_result> commit(std::vector<input_alerts> batch, duration_ms dedup_window) override;

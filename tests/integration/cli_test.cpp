@@ -141,6 +141,112 @@ TEST(cli_review, evaluates_a_recorded_admission_review_as_it_is) {
   EXPECT_NE(result.out.find("DENY   Pod shop/node-debugger"), std::string::npos) << result.out;
 }
 
+// Audit events for the scan tests: a pod created while the webhook was bypassed (critical)
+// and an exec into it seen at ResponseStarted and again at ResponseComplete (one alert).
+std::string scan_event(const std::string& id, const std::string& stage, const std::string& verb,
+                       const std::string& resource, const std::string& sub,
+                       const std::string& time) {
+  nlohmann::json e = {
+      {"kind", "Event"},
+      {"apiVersion", "audit.k8s.io/v1"},
+      {"level", "Metadata"},
+      {"auditID", id},
+      {"stage", stage},
+      {"requestURI", "/api/v1/namespaces/shop/pods/web" + (sub.empty() ? "" : "/" + sub)},
+      {"verb", verb},
+      {"user", {{"username", "mallory@example.com"}, {"groups", {"system:authenticated"}}}},
+      {"objectRef",
+       {{"resource", resource}, {"namespace", "shop"}, {"name", "web"}, {"apiVersion", "v1"}}},
+      {"responseStatus", {{"code", sub.empty() ? 201 : 101}}},
+      {"stageTimestamp", time}};
+  if (!sub.empty()) e["objectRef"]["subresource"] = sub;
+  if (sub.empty()) {
+    e["level"] = "Request";
+    e["requestObject"] = {
+        {"kind", "Pod"},
+        {"apiVersion", "v1"},
+        {"metadata", {{"name", "web"}, {"namespace", "shop"}}},
+        {"spec",
+         {{"containers", {{{"name", "c"}, {"image", "registry.example.com/web:1@sha256:abc"}}}}}}};
+  }
+  return e.dump();
+}
+
+std::string scan_log() {
+  return scan_event("c1", "ResponseComplete", "create", "pods", "", "2026-11-27T10:00:00Z") + "\n" +
+         scan_event("x1", "ResponseStarted", "get", "pods", "exec", "2026-11-27T10:01:00Z") + "\n" +
+         "{this line is broken\n" +
+         scan_event("x1", "ResponseComplete", "get", "pods", "exec", "2026-11-27T10:05:00Z") + "\n";
+}
+
+TEST(cli_scan, reports_alerts_from_json_lines_and_skips_a_bad_line_by_number) {
+  auto log = scratch("audit.log", scan_log());
+  auto result = run({"scan", "--config", example_policy(), log.string()});
+  EXPECT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("critical  admission-bypass  shop/web  mallory@example.com"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("2026-11-27T10:00:00.000Z"), std::string::npos)
+      << "times come from stageTimestamp";
+  EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 2)
+      << "one exec alert for two stages:\n"
+      << result.out;
+  EXPECT_NE(result.err.find(log.string() + ":3: skipped"), std::string::npos) << result.err;
+  fs::remove(log);
+}
+
+TEST(cli_scan, fail_on_exits_1_when_an_alert_reaches_the_severity) {
+  auto log = scratch("audit-fail.log", scan_log());
+  EXPECT_EQ(run({"scan", "--config", example_policy(), "--fail-on", "critical", log.string()}).code,
+            1);
+  auto exec_only = scratch("audit-exec.log", scan_event("x2", "ResponseComplete", "create", "pods",
+                                                        "exec", "2026-11-27T10:00:00Z"));
+  EXPECT_EQ(
+      run({"scan", "--config", example_policy(), "--fail-on", "high", exec_only.string()}).code, 0)
+      << "pod-exec is low";
+  fs::remove(log);
+  fs::remove(exec_only);
+}
+
+TEST(cli_scan, reads_an_event_list_pretty_printed_and_gzip) {
+  nlohmann::json list = {
+      {"kind", "EventList"}, {"apiVersion", "audit.k8s.io/v1"}, {"items", nlohmann::json::array()}};
+  list["items"].push_back(nlohmann::json::parse(
+      scan_event("c9", "ResponseComplete", "create", "pods", "", "2026-11-27T10:00:00Z")));
+  auto pretty = scratch("list.json", list.dump(2));
+  auto json_out = run({"scan", "--config", example_policy(), "--format", "json", pretty.string()});
+  EXPECT_EQ(json_out.code, 0) << json_out.err;
+  auto first = nlohmann::json::parse(json_out.out.substr(0, json_out.out.find('\n')));
+  EXPECT_EQ(first["rule"], "admission-bypass");
+  EXPECT_EQ(first["auditID"], "c9");
+
+  auto plain = scratch("gz.log", scan_log());
+  ASSERT_EQ(std::system(("gzip -f " + plain.string()).c_str()), 0);
+  auto gz = run({"scan", "--config", example_policy(), plain.string() + ".gz"});
+  EXPECT_EQ(gz.code, 0) << gz.err;
+  EXPECT_NE(gz.out.find("admission-bypass"), std::string::npos);
+  fs::remove(pretty);
+  fs::remove(plain.string() + ".gz");
+}
+
+TEST(cli_scan, reads_stdin) {
+  auto log = scratch("stdin.log", scan_log());
+  child_process process({"/bin/sh", "-c",
+                         std::string(LAUNCHGUARD_BINARY) + " scan --config " + example_policy() +
+                             " - < " + log.string()});
+  auto code = process.wait_exit(10s);
+  EXPECT_EQ(code.value_or(-1), 0) << process.err();
+  EXPECT_NE(process.out().find("admission-bypass"), std::string::npos) << process.out();
+  fs::remove(log);
+}
+
+TEST(cli_scan, exits_2_when_an_input_or_the_policy_cannot_be_read) {
+  EXPECT_EQ(run({"scan", "--config", example_policy(), "/nonexistent/audit.log"}).code, 2);
+  auto log = scratch("ok.log", scan_log());
+  EXPECT_EQ(run({"scan", "--config", "/nonexistent/policy.yaml", log.string()}).code, 2);
+  fs::remove(log);
+}
+
 TEST(cli_rules, markdown_output_is_docs_rules_md) {
   auto result = run({"rules", "--format", "markdown"});
   EXPECT_EQ(result.code, 0);
@@ -155,7 +261,7 @@ TEST(cli_rules, json_output_lists_the_catalog) {
 }
 
 TEST(cli, every_subcommand_has_help) {
-  for (const char* command : {"serve", "review", "check-config", "rules", "version"}) {
+  for (const char* command : {"serve", "scan", "review", "check-config", "rules", "version"}) {
     auto result = run({command, "--help"});
     EXPECT_EQ(result.code, 0) << command;
     EXPECT_NE(result.out.find("Usage"), std::string::npos) << command << ": " << result.out;

@@ -1,0 +1,174 @@
+#include "server/cli/scan_command.hpp"
+
+#include <iostream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include "policy/decode/json_decoder.hpp"
+#include "policy/engine/audit.hpp"
+#include "server/app/policy_store.hpp"
+#include "server/store/sqlite_store.hpp"
+
+namespace launchguard::server {
+namespace {
+
+constexpr std::size_t chunk_size = 1 << 20;
+
+// The detections and the store one scan feeds, across all its inputs.
+class scanner {
+ public:
+  scanner(std::shared_ptr<const policy> rules, sqlite_store& store)
+      : rules_(std::move(rules)),
+        store_(store),
+        memory_(static_cast<std::size_t>(rules_->tracked_keys)) {}
+
+  // Runs the detections over decoded events and stores their alerts. False on a store error.
+  bool feed(const std::vector<audit_event>& events) {
+    if (events.empty()) return true;
+    std::vector<input_alerts> batch;
+    batch.reserve(events.size());
+    for (const auto& e : events) {
+      batch.push_back({e.audit_id.empty() ? std::string() : e.audit_id + "/" + e.stage,
+                       observe(*rules_, e, memory_, self_)});
+    }
+    events_ += events.size();
+    auto committed = store_.commit(std::move(batch), rules_->dedup_window);
+    if (!committed) std::cerr << "launchguard: " << committed.error().message << "\n";
+    return committed.has_value();
+  }
+
+  std::size_t events() const { return events_; }
+
+ private:
+  std::shared_ptr<const policy> rules_;
+  sqlite_store& store_;
+  audit_memory memory_;
+  self_identity self_;
+  std::size_t events_ = 0;
+};
+
+void report(const std::string& input, std::size_t line, const decode_error& error) {
+  std::cerr << input << ":" << line << ": skipped: " << error.message << "\n";
+}
+
+// Decodes the complete lines of `text` (inside `buffer`, whose spare capacity is the padding)
+// and feeds them; returns the number of lines consumed.
+std::size_t scan_lines(json_decoder& decoder, scanner& scan, const std::string& buffer,
+                       std::string_view text, const std::string& input, std::size_t first_line) {
+  std::vector<audit_event> events;
+  json_input view{text, buffer.capacity() - static_cast<std::size_t>(text.data() - buffer.data())};
+  for (const auto& failed : decoder.audit_event_lines(view, events))
+    report(input, first_line + failed.line - 1, failed.error);
+  scan.feed(events);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// One input, streamed in chunks of whole lines; a file that is one JSON document spread over
+// several lines (a pretty-printed EventList) is read whole instead.
+bool scan_input(const std::string& input, json_decoder& decoder, scanner& scan) {
+  gzFile file = input == "-" ? gzdopen(::dup(STDIN_FILENO), "rb") : gzopen(input.c_str(), "rb");
+  if (file == nullptr) {
+    std::cerr << "launchguard: " << input << ": cannot read the audit log\n";
+    return false;
+  }
+  std::string pending;
+  pending.reserve(chunk_size * 2 + json_padding);
+  std::vector<char> chunk(chunk_size);
+  std::size_t line = 1;
+  bool whole_document = false;
+  bool decided = false;
+  int n;
+  while ((n = gzread(file, chunk.data(), static_cast<unsigned>(chunk.size()))) > 0) {
+    pending.append(chunk.data(), static_cast<std::size_t>(n));
+    if (whole_document) continue;
+    std::size_t end = pending.rfind('\n');
+    if (end == std::string::npos) continue;
+    if (!decided) {
+      // JSON lines when the first line is a document on its own; otherwise read it whole.
+      std::vector<audit_event> probe;
+      std::string first = pending.substr(0, pending.find('\n'));
+      first.reserve(first.size() + json_padding);
+      whole_document = first.find_first_not_of(" \t\r") != std::string::npos &&
+                       !decoder.audit_events(json_input{first, first.capacity()}, probe);
+      decided = true;
+      if (whole_document) continue;
+    }
+    pending.reserve(pending.size() + json_padding);
+    line += scan_lines(decoder, scan, pending, std::string_view(pending).substr(0, end + 1), input,
+                       line);
+    pending.erase(0, end + 1);
+  }
+  bool read_error = n < 0;
+  if (read_error)
+    std::cerr << "launchguard: " << input << ": read error after line " << line << "\n";
+  gzclose(file);
+  pending.reserve(pending.size() + json_padding);
+  if (whole_document) {
+    std::vector<audit_event> events;
+    if (decoder.audit_events(padded(pending), events)) return scan.feed(events) && !read_error;
+  }
+  if (pending.find_first_not_of(" \t\r\n") != std::string::npos)
+    scan_lines(decoder, scan, pending, pending, input, line);
+  return !read_error;
+}
+
+void print_alerts(sqlite_store& store, const std::string& format, std::optional<severity> fail_on,
+                  bool& failing) {
+  alert_query q;
+  q.limit = 1000;
+  while (true) {
+    auto page = store.query(q);
+    if (!page || page->empty()) return;
+    for (const auto& stored : *page) {
+      auto a = nlohmann::json::parse(stored.json);
+      auto level = severity_from(a["severity"].get<std::string>());
+      if (fail_on && level && *level >= *fail_on) failing = true;
+      if (format == "json") {
+        std::cout << stored.json << "\n";
+        continue;
+      }
+      std::string where = a["namespace"].get<std::string>();
+      std::string name = a["object"]["name"].get<std::string>();
+      if (!name.empty()) where += (where.empty() ? "" : "/") + name;
+      std::cout << a["time"].get<std::string>() << "  " << a["severity"].get<std::string>() << "  "
+                << a["rule"].get<std::string>() << "  " << (where.empty() ? "-" : where) << "  "
+                << a["user"]["username"].get<std::string>() << "  "
+                << a["message"].get<std::string>()
+                << (a["count"].get<int>() > 1 ? "  (x" + std::to_string(a["count"].get<int>()) + ")"
+                                              : "")
+                << "\n";
+    }
+    q.since = page->back().id;
+  }
+}
+
+}  // namespace
+
+int run_scan(const scan_options& options) {
+  auto rules = load_policy_file(options.config);
+  if (!rules) {
+    std::cerr << rules.error().message << "\n";
+    return 2;
+  }
+  std::optional<severity> fail_on;
+  if (!options.fail_on.empty()) fail_on = severity_from(options.fail_on);
+  auto store = sqlite_store::open_in_memory();
+  if (!store) {
+    std::cerr << "launchguard: " << store.error().message << "\n";
+    return 2;
+  }
+  scanner scan(*rules, **store);
+  json_decoder decoder;
+  bool unreadable = false;
+  for (const auto& input : options.inputs)
+    unreadable = !scan_input(input, decoder, scan) || unreadable;
+  bool failing = false;
+  print_alerts(**store, options.format, fail_on, failing);
+  std::cerr << "launchguard: scanned " << scan.events() << " events\n";
+  if (unreadable) return 2;
+  return failing ? 1 : 0;
+}
+
+}  // namespace launchguard::server
