@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "policy/audit/audit_request.hpp"
 #include "policy/rules/catalog.hpp"
 
 namespace launchguard {
@@ -19,6 +20,32 @@ std::string_view to_string(alert_source source) {
       return "tracker";
   }
   return "admission";
+}
+
+alert_source source_for(rule_id rule, alert_source vantage) {
+  switch (rule) {
+    case rule_id::launch_rate_principal:
+    case rule_id::launch_rate_namespace:
+    case rule_id::launch_rate_spike:
+    case rule_id::resource_request_spike:
+    case rule_id::image_first_seen:
+    case rule_id::image_tag_drift:
+      return alert_source::tracker;
+    case rule_id::admission_bypass:
+    case rule_id::webhook_failed_open:
+      return alert_source::correlation;
+    default:
+      return vantage;
+  }
+}
+
+// A tracker's finding is about the principal a launch is attributed to; whoever sent the
+// request is then the requester.
+void attribute(alert& a, const finding& fired, const user_info& sender) {
+  a.user = sender;
+  if (fired.principal.empty() || fired.principal == sender.username) return;
+  a.user = user_info{fired.principal, "", {}};
+  a.requester = sender.username;
 }
 
 std::string dedup_key(const alert& a) {
@@ -63,7 +90,7 @@ alert admission_alert(const admission_request& r, const finding& fired,
   a.last_seen_ms = now_ms;
   a.rule = fired.rule;
   a.level = fired.level;
-  a.source = alert_source::admission;
+  a.source = source_for(fired.rule, alert_source::admission);
   a.effective = fired.effective;
   a.result = fired.result;
   a.message = fired.message;
@@ -78,7 +105,7 @@ alert admission_alert(const admission_request& r, const finding& fired,
   a.object.uid = object ? object->metadata.uid : std::string();
   if (object) a.owner = top_level_owner(object->metadata);
   a.operation = to_string(r.op);
-  a.user = r.user;
+  attribute(a, fired, r.user);
   if (object && object->pod) {
     for (const auto& c : object->pod->spec.containers)
       a.images.push_back(c.image);
@@ -107,15 +134,17 @@ alert audit_alert(const audit_event& e, const finding& fired, alert_source sourc
   a.object.api_version = e.object.api_group.empty()
                              ? e.object.api_version
                              : e.object.api_group + "/" + e.object.api_version;
-  a.object.kind = object && !object->kind.empty() ? object->kind : e.object.resource;
+  std::string kind = kind_of_resource(e.object.resource);
+  a.object.kind =
+      object && !object->kind.empty() ? object->kind : (kind.empty() ? e.object.resource : kind);
   a.object.name =
       !e.object.name.empty() ? e.object.name : (object ? object->metadata.name : std::string());
   a.object.uid =
       !e.object.uid.empty() ? e.object.uid : (object ? object->metadata.uid : std::string());
   if (object) a.owner = top_level_owner(object->metadata);
   a.operation = e.verb;
-  a.user = e.principal();
-  if (e.impersonated_user) a.requester = e.user.username;
+  attribute(a, fired, e.principal());
+  if (e.impersonated_user && a.requester.empty()) a.requester = e.user.username;
   a.source_ips = e.source_ips;
   if (object && object->pod) {
     for (const auto& c : object->pod->spec.containers)

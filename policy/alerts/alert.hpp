@@ -62,6 +62,10 @@ struct alert {
   std::string once_key;
 };
 
+// The source an alert of `rule` gets when raised at `vantage`: the trackers' rules are
+// "tracker", admission-bypass and webhook-failed-open are "correlation".
+alert_source source_for(rule_id rule, alert_source vantage);
+
 // Two raises are the same alert when these are equal (section 7): rule, namespace, owner (or
 // the object when it has none), user and source.
 std::string dedup_key(const alert& a);

@@ -1,6 +1,7 @@
 #include "policy/audit/audit_request.hpp"
 
 #include <array>
+#include <charconv>
 #include <utility>
 
 namespace launchguard {
@@ -44,6 +45,54 @@ bool is_the_object(const kube_object& object) {
   return !object.kind.ends_with("Options") && object.kind != "Status";
 }
 
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i] == '+' ? ' ' : text[i]);
+    }
+  }
+  return out;
+}
+
+// The API server logs no body for exec, attach and port-forward: their options are in the
+// request URI (?command=sh&command=-c&container=app&stdin=true&tty=true, ?ports=8080).
+connect_options connect_options_from(std::string_view uri) {
+  connect_options out;
+  std::size_t query = uri.find('?');
+  std::string_view rest =
+      query == std::string_view::npos ? std::string_view{} : uri.substr(query + 1);
+  while (!rest.empty()) {
+    std::size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    std::string value =
+        eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+    if (name == "command") out.command.push_back(value);
+    if (name == "container") out.container = value;
+    if (name == "stdin") out.stdin_attached = value == "true" || value == "1";
+    if (name == "tty") out.tty = value == "true" || value == "1";
+    if (name == "ports") {
+      int port = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
+      if (ec == std::errc() && end == value.data() + value.size()) out.ports.push_back(port);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string kind_of_resource(std::string_view resource) {
@@ -76,11 +125,18 @@ admission_request as_request(const audit_event& e) {
   if (e.request_object && is_the_object(*e.request_object) && r.op != operation::del) {
     r.object = *e.request_object;
     r.partial_object = patch;
+    if (patch) r.patch = *e.request_object;
   }
   // The state after a patch, when logged, is the whole object: judge that instead.
   if (patch && e.response_object && is_the_object(*e.response_object) && e.response_object->pod) {
     r.object = *e.response_object;
     r.partial_object = false;
+  }
+  if (r.op == operation::connect && (!r.object || !r.object->connect)) {
+    kube_object options;
+    options.kind = kind;
+    options.connect = connect_options_from(e.request_uri);
+    r.object = std::move(options);
   }
   if (r.object) {
     if (r.object->kind.empty()) r.object->kind = kind;

@@ -39,6 +39,21 @@ std::string by(const audit_event& e) {
   return " by " + e.principal().username + failure_note(e);
 }
 
+// The control plane acting on its own, not a person impersonating one of its identities.
+bool control_plane(const audit_event& e) {
+  return is_system_component(e.principal()) &&
+         (!e.impersonated_user || is_system_component(e.user));
+}
+
+// The object a write concerns, holding what `has` looks for: the request body, else the object
+// after the write (a patch body may not carry the field, and a JSON patch logs no object).
+template <class predicate>
+const kube_object* written(const audit_event& e, predicate has) {
+  if (e.request_object && has(*e.request_object)) return &*e.request_object;
+  if (e.response_object && has(*e.response_object)) return &*e.response_object;
+  return nullptr;
+}
+
 void webhook_tampering(const audit_event& e, violations& out) {
   static constexpr std::array<std::string_view, 6> resources{
       "validatingwebhookconfigurations", "mutatingwebhookconfigurations",
@@ -67,11 +82,17 @@ void webhook_failed_open(const audit_event& e, const policy& p, violations& out)
   }
 }
 
+// Deleting a namespace deletes everything in it, events and network policies included: the
+// namespace controller doing so is not someone removing evidence.
+bool namespace_cleanup(const audit_event& e) {
+  return e.principal().username == "system:serviceaccount:kube-system:namespace-controller";
+}
+
 void evidence_deleted(const audit_event& e, violations& out) {
-  if (e.object.resource != "events" || !is_delete(e.verb)) return;
+  if (e.object.resource != "events" || !is_delete(e.verb) || namespace_cleanup(e)) return;
   if (!e.object.api_group.empty() && e.object.api_group != "events.k8s.io") return;
   out.push_back({rule_id::audit_evidence_deleted,
-                 "Kubernetes events " + target(e) + " " + past(e.verb) + by(e),
+                 "Kubernetes " + target(e) + " " + past(e.verb) + by(e),
                  {{"verb", e.verb}, {"namespace", e.object.namespace_name}}});
 }
 
@@ -79,7 +100,7 @@ void network_policy_removed(const audit_event& e, violations& out) {
   static constexpr std::array<std::string_view, 6> resources{
       "networkpolicies",       "ciliumnetworkpolicies", "ciliumclusterwidenetworkpolicies",
       "globalnetworkpolicies", "adminnetworkpolicies",  "baselineadminnetworkpolicies"};
-  if (!is_delete(e.verb)) return;
+  if (!is_delete(e.verb) || namespace_cleanup(e)) return;
   if (std::find(resources.begin(), resources.end(), e.object.resource) == resources.end()) return;
   out.push_back({rule_id::network_policy_removed,
                  target(e) + " " + past(e.verb) + by(e),
@@ -114,11 +135,14 @@ void cluster_admin_binding(const audit_event& e, violations& out) {
   if (!is_rbac(e, "clusterrolebindings", "rolebindings") ||
       (e.verb != "create" && e.verb != "update" && e.verb != "patch"))
     return;
-  if (!e.request_object || !e.request_object->binding_role ||
-      e.request_object->binding_role->name != "cluster-admin")
+  const kube_object* binding =
+      written(e, [](const kube_object& o) { return o.binding_role.has_value(); });
+  // A namespaced Role may be called cluster-admin too; only the ClusterRole is.
+  if (!binding || binding->binding_role->name != "cluster-admin" ||
+      (!binding->binding_role->kind.empty() && binding->binding_role->kind != "ClusterRole"))
     return;
   std::string subjects;
-  for (const auto& s : e.request_object->subjects) {
+  for (const auto& s : binding->subjects) {
     subjects += (subjects.empty() ? "" : ",") + s.kind + ":" +
                 (s.namespace_name.empty() ? "" : s.namespace_name + "/") + s.name;
   }
@@ -139,9 +163,9 @@ void exec_role(const audit_event& e, violations& out) {
   if (!is_rbac(e, "roles", "clusterroles") ||
       (e.verb != "create" && e.verb != "update" && e.verb != "patch"))
     return;
-  if (!e.request_object || is_system_component(e.principal()))
-    return;  // the aggregation controller
-  for (const auto& rule : e.request_object->rbac_rules) {
+  const kube_object* role = written(e, [](const kube_object& o) { return !o.rbac_rules.empty(); });
+  if (!role || control_plane(e)) return;  // the aggregation controller
+  for (const auto& rule : role->rbac_rules) {
     bool core = rule.api_groups.empty() || contains_any(rule.api_groups, {"", "*"});
     bool exec = contains_any(rule.resources, {"pods/exec", "pods/attach", "pods/*", "*"});
     bool verb = contains_any(rule.verbs, {"create", "get", "*"});
@@ -156,9 +180,7 @@ void exec_role(const audit_event& e, violations& out) {
 
 void secrets_enumeration(const audit_event& e, const policy& p, audit_memory& memory,
                          violations& out) {
-  if (e.object.resource != "secrets" || !e.object.api_group.empty() ||
-      is_system_component(e.principal()))
-    return;
+  if (e.object.resource != "secrets" || !e.object.api_group.empty() || control_plane(e)) return;
   const std::string& who = e.principal().username;
   if ((e.verb == "list" || e.verb == "watch") && e.object.namespace_name.empty()) {
     out.push_back({rule_id::secrets_enumeration,
@@ -180,10 +202,8 @@ void secrets_enumeration(const audit_event& e, const policy& p, audit_memory& me
 
 void config_tampering(const audit_event& e, const self_identity& self, violations& out) {
   // launchguard's own writes and the control plane's bookkeeping are not tampering.
-  if (!is_write(e.verb) || e.principal().username == self.service_account ||
-      is_system_component(e.principal())) {
-    return;
-  }
+  bool own = !e.impersonated_user && e.user.username == self.service_account;
+  if (!is_write(e.verb) || own || control_plane(e)) return;
   static constexpr std::array<std::string_view, 10> resources{
       "configmaps",      "secrets", "services",     "deployments",     "daemonsets",
       "serviceaccounts", "roles",   "rolebindings", "networkpolicies", "poddisruptionbudgets"};

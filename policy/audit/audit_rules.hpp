@@ -6,6 +6,7 @@
 #include "policy/model/audit_event.hpp"
 #include "policy/rules/violation.hpp"
 #include "policy/track/distinct_tracker.hpp"
+#include "policy/track/tracker_store.hpp"
 
 namespace launchguard {
 
@@ -20,8 +21,10 @@ struct self_identity {
 
 // Memory the audit rules keep across events.
 struct audit_memory {
-  explicit audit_memory(std::size_t max_keys) : secret_reads(max_keys) {}
+  explicit audit_memory(std::size_t max_keys, tracker_store* shared_trackers = nullptr)
+      : secret_reads(max_keys), trackers(shared_trackers) {}
   distinct_tracker secret_reads;  // principal -> distinct secrets read (secrets-enumeration)
+  tracker_store* trackers;        // rate and provenance, shared with admission; null: none
 };
 
 // The rules only audit can see, over one event (ResponseComplete, or ResponseStarted for

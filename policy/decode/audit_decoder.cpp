@@ -47,8 +47,11 @@ std::int64_t read_time(od::value value) {
   return *ms;
 }
 
+// requestObject and responseObject are whatever the request carried: a JSON patch logs an
+// array of operations, some backends a placeholder string for bodies they cut. Only an object
+// is an object; anything else is skipped, not an error that would drop the whole batch.
 void read_embedded(od::value value, std::optional<kube_object>& out) {
-  if (value.is_null()) return;
+  if (value.type().value() != od::json_type::object) return;
   read_kube_object(value, out.emplace());
 }
 

@@ -231,6 +231,7 @@ decode_result<std::size_t> json_decoder::audit_events(json_input input,
     }
     return out.size() - first;
   }
+  out.resize(first);  // items belong to an EventList only: another list's are not events
   if (kind != "Event" && !(kind.empty() && !single.audit_id.empty())) {
     return decode_error{decode_errc::unsupported,
                         "kind: expected an audit.k8s.io Event or EventList, got \"" + kind + "\""};

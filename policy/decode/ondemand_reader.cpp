@@ -95,18 +95,26 @@ std::vector<std::string> read_strings(od::value value) {
 
 string_pairs read_string_map(od::value value) {
   string_pairs out;
+  std::vector<std::string> deleted;  // keys set to null
   od::object object;
   if (value.is_null()) return out;
   object = value.get_object();
   for (auto member : object) {
-    if (out.size() == max_array_elements) {
+    if (out.size() + deleted.size() == max_array_elements) {
       throw decode_failure(decode_errc::out_of_range,
                            "more than " + std::to_string(max_array_elements) + " entries");
     }
     od::field field = std::move(member);
     std::string key(std::string_view(field.unescaped_key()));
     try {
-      out.emplace_back(std::move(key), read_string(field.value()));
+      // A merge patch (an audit event's requestObject) deletes a key by setting it to null:
+      // the key is absent, not present with an empty value.
+      od::value item = field.value();
+      if (item.is_null()) {
+        deleted.push_back(std::move(key));
+        continue;
+      }
+      out.emplace_back(std::move(key), read_string(item));
     } catch (decode_failure& failure) {
       failure.prepend_key(key);
       throw;
@@ -116,7 +124,14 @@ string_pairs read_string_map(od::value value) {
       throw failure;
     }
   }
-  reject_duplicate_keys(out);
+  if (deleted.empty()) {
+    reject_duplicate_keys(out);
+  } else {
+    string_pairs all = out;  // a key both set and deleted is as ambiguous as one set twice
+    for (auto& key : deleted)
+      all.emplace_back(std::move(key), std::string());
+    reject_duplicate_keys(all);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "policy/rules/evasion_rules.hpp"
 #include "policy/rules/image_rules.hpp"
 #include "policy/rules/request_rules.hpp"
+#include "policy/track/launch_tracker.hpp"
 
 namespace launchguard {
 namespace {
@@ -57,23 +58,31 @@ std::string bracketed(rule_id id, const std::string& message) {
   return "[" + std::string(to_string(id)) + "] " + message;
 }
 
-// Judges what the rules found and turns it into the verdict, warnings and annotations.
-void apply(const policy& p, const admission_request& r, const namespace_settings& ns,
-           violations found, decision& d) {
-  // Mirror pods are never denied: denying them does not stop the static pod.
-  bool mirror = r.op == operation::create && r.object && is_mirror_pod(*r.object, r.user);
-  request_scope scope{r.namespace_name, r.user, ns.mode, mirror ? action::warn : action::enforce};
-  d.fired = judge(p, scope, std::move(found));
+// Adds judged findings to a decision: a denial that names every enforced rule, a warning per
+// warned rule, an audit annotation per rule. `principal` is who the findings are about when
+// it is not the requester (a tracker's attribution).
+void add_findings(decision& d, findings judged, const std::string& principal = {}) {
   std::string denial;
-  for (const auto& f : d.fired) {
+  for (auto& f : judged) {
     if (f.effective == action::enforce)
       denial += (denial.empty() ? "" : "; ") + bracketed(f.rule, f.message);
     if (f.effective == action::warn)
       d.warnings.push_back(shorten(bracketed(f.rule, f.message), warning_limit));
     d.audit_annotations.emplace_back(std::string(to_string(f.rule)),
                                      std::string(to_string(f.effective)));
+    f.principal = principal;
+    d.fired.push_back(std::move(f));
   }
   if (!denial.empty()) d.deny("launchguard denied this request: " + denial);
+}
+
+// Judges what the rules found and turns it into the verdict, warnings and annotations.
+void apply(const policy& p, const admission_request& r, const namespace_settings& ns,
+           violations found, decision& d) {
+  // Mirror pods are never denied: denying them does not stop the static pod.
+  bool mirror = r.op == operation::create && r.object && is_mirror_pod(*r.object, r.user);
+  request_scope scope{r.namespace_name, r.user, ns.mode, mirror ? action::warn : action::enforce};
+  add_findings(d, judge(p, scope, std::move(found)));
 }
 
 void internal_error(const policy& p, const admission_request& r, const std::string& what,
@@ -153,6 +162,26 @@ decision admit_with(const policy& rules, const admission_request& request,
 decision admit(const policy& rules, const admission_request& request,
                std::string_view decision_id) {
   return admit_with(rules, request, decision_id, evaluate);
+}
+
+decision admit_and_track(const policy& rules, const admission_request& request,
+                         std::string_view decision_id, tracker_store& trackers,
+                         std::int64_t now_ms) {
+  decision d = admit(rules, request, decision_id);
+  const pod_template* pod = pod_under_review(request);
+  if (!d.allowed || request.dry_run || pod == nullptr) return d;
+  tracked_change change{
+      now_ms, request.namespace_name, &*request.object, request.user,
+      request.op == operation::create && request.object->workload == workload_kind::pod};
+  tracked result = track_change(rules, trackers, change);
+  if (result.found.empty()) return d;
+  const namespace_settings& ns = rules.settings_for(request.namespace_name);
+  request_scope scope{request.namespace_name, request.user, ns.mode, action::enforce};
+  add_findings(d,
+               claim_reports(trackers, judge(rules, scope, std::move(result.found)), now_ms,
+                             rules.rate.window),
+               result.principal);
+  return d;
 }
 
 }  // namespace launchguard

@@ -6,6 +6,7 @@
 #include "policy/model/admission_request.hpp"
 #include "policy/model/decision.hpp"
 #include "policy/rules/violation.hpp"
+#include "policy/track/tracker_store.hpp"
 
 namespace launchguard {
 
@@ -21,6 +22,13 @@ namespace launchguard {
 //   decision d = admit(*policy, request, "5f1c-42");
 //   if (!d.allowed) ...  // d.message lists each violated rule id with a reason
 decision admit(const policy& rules, const admission_request& request, std::string_view decision_id);
+
+// admit(), and then, for an allowed request that is not a dry run and launches a pod or
+// changes a pod template, the trackers (rate, provenance) over it at `now_ms`. Their findings
+// join the decision like any other rule's: a tracker rule set to enforce denies.
+decision admit_and_track(const policy& rules, const admission_request& request,
+                         std::string_view decision_id, tracker_store& trackers,
+                         std::int64_t now_ms);
 
 // What the rules found for a request, before actions and exemptions apply.
 using evaluator = violations (*)(const policy&, const admission_request&,

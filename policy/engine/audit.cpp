@@ -5,7 +5,10 @@
 #include "policy/audit/audit_request.hpp"
 #include "policy/engine/admission.hpp"
 #include "policy/engine/judge.hpp"
+#include "policy/rules/image_rules.hpp"
+#include "policy/rules/principal.hpp"
 #include "policy/rules/request_rules.hpp"
+#include "policy/track/launch_tracker.hpp"
 
 namespace launchguard {
 namespace {
@@ -27,6 +30,21 @@ violations admission_rules(const admission_request& r, const audit_event& e, con
   if (!r.partial_object && r.object && r.object->pod && r.sub_resource.empty() &&
       (r.op == operation::create || r.op == operation::update)) {
     out = pod_spec_violations(*r.object->pod, r.user, p, ns);
+    // An update never changes a pod's nodeName (the scheduler binds through pods/binding): on a
+    // running pod it is the scheduler's choice, not this request's.
+    if (r.op == operation::update && r.object->workload == workload_kind::pod)
+      std::erase_if(out, [](const violation& v) { return v.rule == rule_id::scheduler_bypass; });
+  }
+  // kubectl debug: the containers it adds go through the image and Pod Security rules too.
+  if (r.op == operation::update && r.sub_resource == "ephemeralcontainers" && r.object) {
+    pod_template added;
+    for (const container* c : added_ephemeral_containers(r.patch ? *r.patch : *r.object, nullptr)) {
+      added.spec.containers.push_back(*c);
+    }
+    if (!added.spec.containers.empty()) {
+      check_images(added.spec, ns.images, out);
+      check_pod_security(added, ns.pod_security.level, ns.pod_security.version, out);
+    }
   }
   check_request(r, p, out);
   if (!e.succeeded())
@@ -36,8 +54,22 @@ violations admission_rules(const admission_request& r, const audit_event& e, con
   return out;
 }
 
+// A create of a pod or workload: seen in the body, or from the resource alone at audit level
+// Metadata, which logs no body.
+bool creates_workload(const admission_request& r) {
+  if (r.op != operation::create || !r.sub_resource.empty()) return false;
+  if (r.object) return r.object->pod.has_value();
+  return workload_kind_from(r.kind.kind) != workload_kind::none;
+}
+
+// Without a body, a pod created by a node is a mirror pod: NodeRestriction lets nodes create
+// no other.
+bool mirror(const admission_request& r) {
+  return r.object ? is_mirror_pod(*r.object, r.user) : r.kind.kind == "Pod" && is_node(r.user);
+}
+
 void correlate(const admission_request& r, const audit_event& e, const policy& p, violations& out) {
-  if (!launches(r) || !e.succeeded() || is_mirror_pod(*r.object, r.user)) return;
+  if (!creates_workload(r) || !e.succeeded() || mirror(r)) return;
   if (any_matches(p.provenance.uncovered_namespaces, r.namespace_name)) return;
   out.push_back({rule_id::admission_bypass,
                  r.kind.kind + " " + (r.namespace_name.empty() ? "" : r.namespace_name + "/") +
@@ -48,10 +80,22 @@ void correlate(const admission_request& r, const audit_event& e, const policy& p
                  {{"auditID", e.audit_id}, {"requestURI", e.request_uri}}});
 }
 
-alert_source source_of(rule_id rule) {
-  if (rule == rule_id::admission_bypass || rule == rule_id::webhook_failed_open)
-    return alert_source::correlation;
-  return alert_source::audit;
+// The trackers over what happened: a pod or workload created that admission did not see
+// (admission counted the others), and what nodes report running.
+tracked track_event(const admission_request& r, const audit_event& e, const policy& p,
+                    tracker_store& trackers, bool admitted) {
+  tracked result;
+  if (!admitted && launches(r) && e.succeeded()) {
+    tracked_change change{e.stage_ms, r.namespace_name, &*r.object, r.user,
+                          r.object->workload == workload_kind::pod};
+    result = track_change(p, trackers, change);
+  }
+  if (e.response_object && !e.response_object->container_statuses.empty()) {
+    violations drift = track_statuses(p, trackers, *e.response_object, e.stage_ms);
+    result.found.insert(result.found.end(), std::make_move_iterator(drift.begin()),
+                        std::make_move_iterator(drift.end()));
+  }
+  return result;
 }
 
 }  // namespace
@@ -64,27 +108,36 @@ std::vector<alert> observe(const policy& rules, const audit_event& e, audit_memo
   if (!counted_stage || is_dry_run(e)) return {};
 
   std::string decision_id = decision_id_of(e, rules.provenance.webhook_names);
+  admission_request r = as_request(e);
   violations found;
   check_audit_only(e, rules, self, memory, found);
   if (decision_id.empty()) {
-    admission_request r = as_request(e);
     violations seen = admission_rules(r, e, rules);
     found.insert(found.end(), std::make_move_iterator(seen.begin()),
                  std::make_move_iterator(seen.end()));
     correlate(r, e, rules, found);
   }
-  if (found.empty()) return {};
+  tracked by_trackers;
+  if (memory.trackers != nullptr)
+    by_trackers = track_event(r, e, rules, *memory.trackers, !decision_id.empty());
+  if (found.empty() && by_trackers.found.empty()) return {};
 
-  const user_info& who = e.principal();
   const namespace_settings& ns = rules.settings_for(e.object.namespace_name);
-  findings judged =
-      judge(rules, request_scope{e.object.namespace_name, who, ns.mode, action::enforce},
-            std::move(found));
+  request_scope scope{e.object.namespace_name, e.principal(), ns.mode, action::enforce};
+  findings judged = judge(rules, scope, std::move(found));
+  if (memory.trackers != nullptr) {
+    findings tracked = judge(rules, scope, std::move(by_trackers.found));
+    for (auto& f :
+         claim_reports(*memory.trackers, std::move(tracked), e.stage_ms, rules.rate.window)) {
+      f.principal = by_trackers.principal;
+      judged.push_back(std::move(f));
+    }
+  }
   std::vector<alert> out;
   out.reserve(judged.size());
   for (auto& f : judged) {
     f.result = outcome::recorded;  // audit sees what already happened: nothing to deny
-    alert a = audit_alert(e, f, source_of(f.rule), decision_id);
+    alert a = audit_alert(e, f, source_for(f.rule, alert_source::audit), decision_id);
     if (connection) a.once_key = std::string(to_string(f.rule)) + "/" + e.audit_id;
     out.push_back(std::move(a));
   }

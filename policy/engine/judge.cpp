@@ -26,8 +26,14 @@ findings judge(const policy& rules, const request_scope& scope, violations found
     bool exempt_here = exempt || settings.exemptions.matches(scope.namespace_name, scope.user);
     if (exempt_here && !info.watch) continue;
     if (exempt_here) effective = std::min(effective, action::audit);
-    out.push_back({v.rule, v.level.value_or(info.default_severity), effective,
-                   outcome_of(effective), std::move(v.message), std::move(v.evidence)});
+    out.push_back({v.rule,
+                   v.level.value_or(info.default_severity),
+                   effective,
+                   outcome_of(effective),
+                   std::move(v.message),
+                   std::move(v.evidence),
+                   {},
+                   std::move(v.claim)});
   }
   return out;
 }

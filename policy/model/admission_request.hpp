@@ -57,6 +57,9 @@ struct admission_request {
   // The object is a patch, not the whole object (an audit event of a patch request): a field
   // it sets is a field the request changed.
   bool partial_object = false;
+  // The body of a patch request, when there was one: what the request set, even where
+  // `object` is the whole object after the patch.
+  std::optional<kube_object> patch;
   std::optional<kube_object> object;
   std::optional<kube_object> old_object;
 

@@ -22,6 +22,10 @@ struct finding {
   outcome result;
   std::string message;
   string_pairs evidence;
+  // Who the finding is about when it is not the requester: the principal a launch is
+  // attributed to (the creator of the Deployment, not the ReplicaSet controller).
+  std::string principal = {};
+  std::string claim = {};  // see violation::claim
 };
 
 using findings = std::vector<finding>;

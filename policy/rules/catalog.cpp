@@ -1255,22 +1255,22 @@ const rule_info* catalog_entries() {
       },
       {
           .id = rule_id::network_policy_removed,
-          .title = "NetworkPolicy removed or loosened",
+          .title = "NetworkPolicy removed",
           .default_severity = severity::medium,
           .default_action = action::audit,
           .sources = audit_only,
           .tactics = {"Defense Evasion"},
           .techniques = {"T1562"},
-          .goal = "Record deletion or loosening of NetworkPolicies, which opens paths for a "
-                  "launched container to reach the API server, metadata services or other "
-                  "workloads.",
+          .goal = "Record deletion of NetworkPolicies (and of Cilium, Calico and admin network "
+                  "policies), which opens paths for a launched container to reach the API server, "
+                  "metadata services or other workloads.",
           .false_positives =
-              "Helm upgrades that delete and recreate policies, and preview namespaces being torn "
-              "down. Exempt the deployer with rules.network-policy-removed.exemptions.users, or "
-              "the preview namespaces with its exemptions.namespaces.",
+              "Helm upgrades that delete and recreate policies. Deleting a whole namespace is not "
+              "reported (the namespace controller's deletions are skipped). Exempt the deployer "
+              "with rules.network-policy-removed.exemptions.users.",
           .blind_spots =
-              "CNI-specific policy kinds such as CiliumNetworkPolicy, and relabelling pods out of "
-              "a policy's selector, change reachability without touching a NetworkPolicy.",
+              "Loosening a policy in place (an update that widens its rules) and relabelling pods "
+              "out of a policy's selector change reachability without a deletion.",
           .response =
               {
                   .investigate =

@@ -53,7 +53,10 @@ void check_connect(const admission_request& r, violations& out) {
 
 void check_ephemeral(const admission_request& r, violations& out) {
   if (r.op != operation::update || r.sub_resource != "ephemeralcontainers" || !r.object) return;
-  auto added = added_ephemeral_containers(*r.object, r.old_object ? &*r.old_object : nullptr);
+  // A patch names the containers it adds; a whole object is compared with the old one.
+  auto added = r.patch
+                   ? added_ephemeral_containers(*r.patch, nullptr)
+                   : added_ephemeral_containers(*r.object, r.old_object ? &*r.old_object : nullptr);
   if (added.empty()) return;
   std::vector<std::string> names, images, targets;
   for (const container* c : added) {
@@ -108,8 +111,10 @@ std::string disabling_change(const admission_request& r) {
     const pod_spec& a = now.pod->spec;
     bool narrowed = !a.node_selector.empty() || !a.required_node_affinity.empty();
     // A patch that sets placement changed it; a whole object is compared with the old one.
+    const pod_spec* patched = r.patch && r.patch->pod ? &r.patch->pod->spec : nullptr;
     bool placement_changed =
-        r.partial_object ||
+        (patched != nullptr &&
+         (!patched->node_selector.empty() || !patched->required_node_affinity.empty())) ||
         (before && before->pod &&
          (a.node_selector != before->pod->spec.node_selector ||
           a.required_node_affinity != before->pod->spec.required_node_affinity));

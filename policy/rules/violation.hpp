@@ -22,6 +22,10 @@ struct violation {
   std::string message;
   string_pairs evidence;
   std::optional<severity> level = std::nullopt;  // when this raise differs from the catalog's
+  // A key reported at most once per rate window: the once-per-window rules set it, and the
+  // caller claims it only for findings that survive judging (an exempt request must not use
+  // up the alert of the window).
+  std::string claim = {};
 };
 
 using violations = std::vector<violation>;

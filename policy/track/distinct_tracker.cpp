@@ -1,8 +1,34 @@
 #include "policy/track/distinct_tracker.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace launchguard {
+namespace {
+
+// The most values seen within one window that contains now_ms. Events arrive out of order
+// (batches from several API servers, a log shipped late), so values seen later than now count
+// too, but never values further than one window away from it.
+std::size_t most_in_one_window(const std::vector<std::pair<std::int64_t, std::string>>& seen,
+                               std::int64_t now_ms, std::int64_t window_ms) {
+  std::vector<std::int64_t> times;
+  for (const auto& item : seen) {
+    if (item.first >= now_ms - window_ms && item.first <= now_ms + window_ms)
+      times.push_back(item.first);
+  }
+  std::sort(times.begin(), times.end());
+  std::size_t best = 0;
+  std::size_t end = 0;
+  for (std::size_t begin = 0; begin < times.size() && times[begin] <= now_ms; ++begin) {
+    end = std::max(end, begin);
+    while (end < times.size() && times[end] - times[begin] <= window_ms)
+      ++end;
+    best = std::max(best, end - begin);
+  }
+  return best;
+}
+
+}  // namespace
 
 distinct_tracker::entry& distinct_tracker::touch(const std::string& key) {
   auto found = entries_.find(key);
@@ -34,14 +60,15 @@ std::size_t distinct_tracker::add(const std::string& key, const std::string& val
     if (e.seen.size() == max_values_per_key) e.seen.erase(e.seen.begin());
     e.seen.emplace_back(now_ms, value);
   }
-  return e.seen.size();
+  return most_in_one_window(e.seen, now_ms, window_ms);
 }
 
 bool distinct_tracker::report_once(const std::string& key, std::int64_t now_ms,
                                    std::int64_t window_ms) {
   entry& e = touch(key);
-  if (e.reported_ms >= 0 && now_ms - e.reported_ms < window_ms) return false;
-  e.reported_ms = now_ms;
+  // A late event's burst, hours before the one reported, is a burst of its own.
+  if (e.reported_ms >= 0 && std::abs(now_ms - e.reported_ms) < window_ms) return false;
+  e.reported_ms = std::max(e.reported_ms, now_ms);
   return true;
 }
 

@@ -19,12 +19,13 @@ class distinct_tracker {
   explicit distinct_tracker(std::size_t max_keys) : max_keys_(max_keys) {}
 
   // Records `value` for `key` at `now_ms` and returns how many distinct values the key has had
-  // in the last `window_ms`.
+  // in the last `window_ms`. Times may go backwards (late events): the count is then the most
+  // distinct values within one window that contains `now_ms`, never a span longer than that.
   std::size_t add(const std::string& key, const std::string& value, std::int64_t now_ms,
                   std::int64_t window_ms);
 
-  // Marks that `key` was reported; returns false when it was already reported within the
-  // window (one alert per burst, not one per get).
+  // Marks that `key` was reported; returns false when it was already reported within a window
+  // of `now_ms`, before or after it (one alert per burst, not one per get).
   bool report_once(const std::string& key, std::int64_t now_ms, std::int64_t window_ms);
 
   std::size_t keys() const { return entries_.size(); }

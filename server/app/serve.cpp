@@ -1,16 +1,18 @@
+// `launchguard serve`: the startup steps, in order. Each step either succeeds or logs why the
+// server cannot start and makes run_serve return 1.
 #include "server/app/serve.hpp"
 
 #include <csignal>
 #include <fstream>
-#include <sstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "server/alerts/alert_sink.hpp"
+#include "server/app/drain.hpp"
 #include "server/app/file_watcher.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/app/readiness.hpp"
@@ -77,67 +79,229 @@ bool load_token(const std::string& flag, const std::string& path,
   return true;
 }
 
-// Loads the policy at start: without a valid policy the server does not start.
-bool load_initial_policy(policy_store& policies) {
-  auto loaded = policies.reload();
+// Everything the server holds, in the order it starts (and the reverse order it stops).
+class server_app {
+ public:
+  explicit server_app(const serve_options& options)
+      : options_(options), policies_(options.config) {}
+
+  bool load_policy();
+  bool load_tls();
+  bool load_tokens() {
+    return load_token("--api-token-file", options_.api_token_file, api_token_) &&
+           load_token("--audit-token-file", options_.audit_token_file, audit_token_);
+  }
+  bool open_store();
+  void build_endpoints();
+  bool listen();
+  void serve();
+
+ private:
+  void reload_policy();
+  void reload_tls();
+  void save_trackers();
+  void handle_signals();
+  void wait_for_hangup();
+
+  const serve_options& options_;
+  readiness ready_;
+  metrics_registry metrics_;
+  counter_vec& reloads_ =
+      metrics_.counter("launchguard_policy_reloads_total", "Policy reloads that took effect.");
+  counter_vec& reload_errors_ =
+      metrics_.counter("launchguard_policy_reload_errors_total",
+                       "Policy reloads rejected because the new policy was not valid.");
+  counter_vec& store_errors_ = metrics_.counter(
+      "launchguard_store_errors_total", "State store operations that failed.", {"operation"});
+  policy_store policies_;
+  std::optional<tls_context_store> tls_;
+  std::optional<bearer_token> api_token_, audit_token_;
+  std::unique_ptr<sqlite_store> store_;
+  std::unique_ptr<memory_tracker_store> trackers_;
+  std::unique_ptr<file_watcher> policy_watcher_;
+  std::unique_ptr<file_watcher> tls_watcher_;
+  counter_vec& tls_reload_errors_ =
+      metrics_.counter("launchguard_tls_reload_errors_total",
+                       "Certificate reloads rejected because the new files were not usable.");
+  std::optional<alert_sink> alerts_;
+  std::optional<store_writer> writer_;
+  std::optional<validate_endpoint> validate_;
+  std::optional<audit_endpoint> audit_;
+  std::optional<alerts_endpoint> alerts_api_;
+  std::optional<webhook_routes> webhook_routes_;
+  std::optional<ops_routes> ops_routes_;
+  unsigned threads_ = thread_count(options_.threads);
+  net::io_context io_{static_cast<int>(threads_)};
+  std::optional<http_server> webhook_, ops_;
+  std::optional<drain> drain_;
+  net::signal_set stop_signals_{io_, SIGTERM, SIGINT};
+  net::signal_set hangup_{io_, SIGHUP};
+};
+
+bool server_app::load_policy() {
+  auto loaded = policies_.reload();
   if (!loaded) {
     log.error("the policy is not valid",
-              {{log_key::file, policies.path()}, {log_key::error, loaded.error().message}});
+              {{log_key::file, policies_.path()}, {log_key::error, loaded.error().message}});
     return false;
   }
-  log.info("policy loaded", {{log_key::file, policies.path()}});
+  log.info("policy loaded", {{log_key::file, policies_.path()}});
+  ready_.set_policy_loaded();
+  return true;
+}
+
+bool server_app::load_tls() {
+  auto context = load_tls_context({options_.tls_cert, options_.tls_key, options_.client_ca});
+  if (!context) {
+    log.error("cannot load the TLS certificate", {{log_key::error, context.error().message}});
+    return false;
+  }
+  tls_.emplace(*context);
+  return true;
+}
+
+// The state store, and the trackers' memory from the last run: no image is "first seen"
+// twice across a restart.
+bool server_app::open_store() {
+  auto opened = sqlite_store::open(options_.state_dir);
+  if (!opened) {
+    log.error("cannot open the state store", {{log_key::error, opened.error().message}});
+    return false;
+  }
+  store_ = std::move(*opened);
+  log.info("state store open", {{log_key::file, store_->path()}});
+  auto secret = store_->tracker_secret();
+  if (!secret) {
+    log.error("cannot read the trackers' secret", {{log_key::error, secret.error().message}});
+    return false;
+  }
+  trackers_ = std::make_unique<memory_tracker_store>(
+      static_cast<std::size_t>(policies_.current()->tracked_keys), *secret);
+  auto loaded = store_->load_trackers(*trackers_);
+  if (!loaded) {
+    log.error("cannot load the trackers' state", {{log_key::error, loaded.error().message}});
+    return false;
+  }
+  log.info("trackers loaded", {{"keys", std::to_string(*loaded)}});
+  metrics_.gauge("launchguard_tracked_keys", "Keys the rate and provenance trackers hold.",
+                 [this] { return static_cast<double>(trackers_->size()); });
   return true;
 }
 
 // A changed policy file (or SIGHUP): validate and swap, or keep the old policy and say why.
-void reload_policy(policy_store& policies, counter_vec& reloads, counter_vec& errors) {
-  auto loaded = policies.reload();
+void server_app::reload_policy() {
+  auto loaded = policies_.reload();
   if (!loaded) {
-    errors.add({});
+    reload_errors_.add({});
     log.error("policy reload rejected; the previous policy stays in force",
-              {{log_key::file, policies.path()}, {log_key::error, loaded.error().message}});
+              {{log_key::file, policies_.path()}, {log_key::error, loaded.error().message}});
     return;
   }
-  reloads.add({});
-  log.info("policy reloaded", {{log_key::file, policies.path()}});
+  reloads_.add({});
+  trackers_->set_capacity(static_cast<std::size_t>((*loaded)->tracked_keys));
+  log.info("policy reloaded", {{log_key::file, policies_.path()}});
 }
 
-// Shutdown: not ready at once, stop accepting, let requests in progress finish, then stop.
-class drain {
- public:
-  drain(net::io_context& io, readiness& ready, http_server& webhook, http_server& ops,
-        std::chrono::milliseconds deadline)
-      : io_(io), ready_(ready), webhook_(webhook), ops_(ops), deadline_(deadline), timer_(io) {}
-
-  void begin() {
-    log.info("shutting down: readiness off, no new connections, finishing requests in progress");
-    ready_.set_draining();
-    webhook_.shut_down();
-    until_ = std::chrono::steady_clock::now() + deadline_;
-    poll();
+// Renewed certificate files (cert-manager rotates the mounted Secret): new connections get the
+// new certificate, open ones keep theirs; unusable files leave the old one in place.
+void server_app::reload_tls() {
+  auto context = load_tls_context({options_.tls_cert, options_.tls_key, options_.client_ca});
+  if (!context) {
+    tls_reload_errors_.add({});
+    log.error("certificate reload rejected; the previous certificate stays in use",
+              {{log_key::error, context.error().message}});
+    return;
   }
+  tls_->replace(*context);
+  log.info("certificate reloaded", {{log_key::file, options_.tls_cert}});
+}
 
- private:
-  void poll() {
-    std::size_t open = webhook_.open_connections();
-    if (open == 0 || std::chrono::steady_clock::now() >= until_) {
-      if (open > 0) log.warn("drain deadline reached", {{"openConnections", std::to_string(open)}});
-      ops_.shut_down();
-      io_.stop();
-      return;
+// Write-behind of the trackers' memory, once a second on the store's thread: a kill -9 loses
+// at most the last second of counts.
+void server_app::save_trackers() {
+  auto saved = store_->save_trackers(trackers_->drain_changes());
+  if (!saved) {
+    store_errors_.add({"trackers"});
+    log.error("saving the trackers' state failed", {{log_key::error, saved.error().message}});
+  }
+}
+
+void server_app::build_endpoints() {
+  policy_watcher_ = std::make_unique<file_watcher>(std::vector<std::string>{options_.config},
+                                                   [this] { reload_policy(); });
+  std::vector<std::string> tls_files{options_.tls_cert, options_.tls_key};
+  if (!options_.client_ca.empty()) tls_files.push_back(options_.client_ca);
+  tls_watcher_ = std::make_unique<file_watcher>(tls_files, [this] { reload_tls(); });
+  alerts_.emplace(metrics_);
+  writer_.emplace(
+      *store_, metrics_,
+      [this] {
+        auto p = policies_.current();
+        return store_writer::settings{p->dedup_window, p->alert_retention, p->max_alerts};
+      },
+      [this] { save_trackers(); });
+  validate_.emplace(policies_, *trackers_, *writer_, *alerts_);
+  audit_.emplace(policies_, *trackers_, *writer_, *alerts_, metrics_, find_self(), audit_token_);
+  if (api_token_) alerts_api_.emplace(*store_, *api_token_);
+  webhook_routes_.emplace(
+      webhook_routes::endpoints{*validate_, *audit_, alerts_api_ ? &*alerts_api_ : nullptr}, ready_,
+      metrics_, !options_.client_ca.empty());
+  ops_routes_.emplace(ready_, metrics_);
+}
+
+bool server_app::listen() {
+  webhook_.emplace(io_, *webhook_routes_, &*tls_);
+  ops_.emplace(io_, *ops_routes_, nullptr);
+  metrics_.gauge("launchguard_open_connections", "Open connections on the webhook port.",
+                 [this] { return static_cast<double>(webhook_->open_connections()); });
+  for (auto [server, address, name] : {std::tuple{&*webhook_, &options_.listen, "webhook"},
+                                       std::tuple{&*ops_, &options_.ops_listen, "ops"}}) {
+    auto bound = server->listen(*address);
+    if (!bound) {
+      log.error("cannot listen", {{log_key::error, bound.error().message}});
+      return false;
     }
-    timer_.expires_after(std::chrono::milliseconds(20));
-    timer_.async_wait([this](boost::system::error_code) { poll(); });
+    log.info("listening", {{"listener", name}, {log_key::address, *bound}});
   }
+  ready_.set_listening();
+  return true;
+}
 
-  net::io_context& io_;
-  readiness& ready_;
-  http_server& webhook_;
-  http_server& ops_;
-  std::chrono::milliseconds deadline_;
-  std::chrono::steady_clock::time_point until_;
-  net::steady_timer timer_;
-};
+// SIGTERM or SIGINT drains and stops; SIGHUP reloads the policy now, changed or not.
+void server_app::handle_signals() {
+  drain_.emplace(io_, ready_, *webhook_, *ops_, options_.drain_deadline);
+  stop_signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log.info("signal received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    drain_->begin();
+  });
+  wait_for_hangup();
+}
+
+void server_app::wait_for_hangup() {
+  hangup_.async_wait([this](boost::system::error_code ec, int) {
+    if (ec || ready_.draining()) return;
+    log.info("signal received", {{"signal", "SIGHUP"}});
+    policy_watcher_->trigger();
+    tls_watcher_->trigger();
+    wait_for_hangup();
+  });
+}
+
+void server_app::serve() {
+  handle_signals();
+  log.info("serving", {{"threads", std::to_string(threads_)}});
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads_; ++i)
+    workers.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& worker : workers)
+    worker.join();
+  // Finish the commits still queued while the I/O context exists: their callbacks post
+  // answers to it, which are then dropped with it instead of touching freed memory.
+  writer_.reset();
+  log.info("stopped");
+}
 
 }  // namespace
 
@@ -145,97 +309,11 @@ int run_serve(const serve_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGHUP, SIG_IGN);  // until the reload handler is installed: never die of SIGHUP
   note_inactive_flags(options);
-  readiness ready;
-  metrics_registry metrics;
-
-  policy_store policies(options.config);
-  if (!load_initial_policy(policies)) return 1;
-  ready.set_policy_loaded();
-  counter_vec& reloads =
-      metrics.counter("launchguard_policy_reloads_total", "Policy reloads that took effect.");
-  counter_vec& reload_errors =
-      metrics.counter("launchguard_policy_reload_errors_total",
-                      "Policy reloads rejected because the new policy was not valid.");
-  file_watcher policy_watcher({options.config},
-                              [&] { reload_policy(policies, reloads, reload_errors); });
-
-  auto context = load_tls_context({options.tls_cert, options.tls_key, options.client_ca});
-  if (!context) {
-    log.error("cannot load the TLS certificate", {{log_key::error, context.error().message}});
-    return 1;
-  }
-  tls_context_store tls(*context);
-
-  std::optional<bearer_token> api_token, audit_token;
-  if (!load_token("--api-token-file", options.api_token_file, api_token) ||
-      !load_token("--audit-token-file", options.audit_token_file, audit_token)) {
-    return 1;
-  }
-  auto store = sqlite_store::open(options.state_dir);
-  if (!store) {
-    log.error("cannot open the state store", {{log_key::error, store.error().message}});
-    return 1;
-  }
-  log.info("state store open", {{log_key::file, (*store)->path()}});
-
-  alert_sink alerts(metrics);
-  store_writer writer(**store, metrics, [&policies] {
-    auto p = policies.current();
-    return store_writer::settings{p->dedup_window, p->alert_retention, p->max_alerts};
-  });
-  validate_endpoint validate(policies, writer, alerts);
-  audit_endpoint audit(policies, writer, alerts, metrics, find_self(), audit_token);
-  std::optional<alerts_endpoint> alerts_api;
-  if (api_token) alerts_api.emplace(**store, *api_token);
-  webhook_routes webhook_handler({validate, audit, alerts_api ? &*alerts_api : nullptr}, ready,
-                                 metrics, !options.client_ca.empty());
-  ops_routes ops_handler(ready, metrics);
-
-  unsigned threads = thread_count(options.threads);
-  net::io_context io(static_cast<int>(threads));
-  http_server webhook(io, webhook_handler, &tls);
-  http_server ops(io, ops_handler, nullptr);
-  metrics.gauge("launchguard_open_connections", "Open connections on the webhook port.",
-                [&webhook] { return static_cast<double>(webhook.open_connections()); });
-
-  for (auto [server, address, name] : {std::tuple{&webhook, &options.listen, "webhook"},
-                                       std::tuple{&ops, &options.ops_listen, "ops"}}) {
-    auto bound = server->listen(*address);
-    if (!bound) {
-      log.error("cannot listen", {{log_key::error, bound.error().message}});
-      return 1;
-    }
-    log.info("listening", {{"listener", name}, {log_key::address, *bound}});
-  }
-  ready.set_listening();
-
-  drain shutdown(io, ready, webhook, ops, options.drain_deadline);
-  net::signal_set signals(io, SIGTERM, SIGINT);
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    log.info("signal received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    shutdown.begin();
-  });
-  // SIGHUP reloads the policy now, whether or not the file changed.
-  net::signal_set hangup(io, SIGHUP);
-  std::function<void()> wait_for_hangup = [&] {
-    hangup.async_wait([&](boost::system::error_code ec, int) {
-      if (ec || ready.draining()) return;
-      log.info("signal received", {{"signal", "SIGHUP"}});
-      policy_watcher.trigger();
-      wait_for_hangup();
-    });
-  };
-  wait_for_hangup();
-
-  log.info("serving", {{"threads", std::to_string(threads)}});
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i)
-    workers.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& worker : workers)
-    worker.join();
-  log.info("stopped");
+  server_app app(options);
+  if (!app.load_policy() || !app.load_tls() || !app.load_tokens() || !app.open_store()) return 1;
+  app.build_endpoints();
+  if (!app.listen()) return 1;
+  app.serve();
   return 0;
 }
 

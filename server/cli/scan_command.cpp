@@ -22,7 +22,8 @@ class scanner {
   scanner(std::shared_ptr<const policy> rules, sqlite_store& store)
       : rules_(std::move(rules)),
         store_(store),
-        memory_(static_cast<std::size_t>(rules_->tracked_keys)) {}
+        trackers_(static_cast<std::size_t>(rules_->tracked_keys)),
+        memory_(static_cast<std::size_t>(rules_->tracked_keys), &trackers_) {}
 
   // Runs the detections over decoded events and stores their alerts. False on a store error.
   bool feed(const std::vector<audit_event>& events) {
@@ -44,6 +45,7 @@ class scanner {
  private:
   std::shared_ptr<const policy> rules_;
   sqlite_store& store_;
+  memory_tracker_store trackers_;
   audit_memory memory_;
   self_identity self_;
   std::size_t events_ = 0;

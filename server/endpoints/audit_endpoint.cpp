@@ -36,9 +36,9 @@ http_response accepted(std::size_t count) {
 
 }  // namespace
 
-audit_endpoint::audit_endpoint(const policy_store& policies, store_writer& store, alert_sink& sink,
-                               metrics_registry& metrics, self_identity self,
-                               std::optional<bearer_token> token)
+audit_endpoint::audit_endpoint(const policy_store& policies, tracker_store& trackers,
+                               store_writer& store, alert_sink& sink, metrics_registry& metrics,
+                               self_identity self, std::optional<bearer_token> token)
     : policies_(policies),
       store_(store),
       sink_(sink),
@@ -46,7 +46,7 @@ audit_endpoint::audit_endpoint(const policy_store& policies, store_writer& store
       self_(std::move(self)),
       token_(std::move(token)),
       memory_(std::make_unique<audit_memory>(
-          static_cast<std::size_t>(policies.current()->tracked_keys))) {}
+          static_cast<std::size_t>(policies.current()->tracked_keys), &trackers)) {}
 
 void audit_endpoint::handle(http_request request, respond_fn respond) {
   if (auto wrong = require_method(request, "POST")) return respond(*wrong);

@@ -23,8 +23,9 @@ class audit_endpoint {
  public:
   static constexpr std::size_t body_limit = 16 * 1024 * 1024;
 
-  audit_endpoint(const policy_store& policies, store_writer& store, alert_sink& sink,
-                 metrics_registry& metrics, self_identity self, std::optional<bearer_token> token);
+  audit_endpoint(const policy_store& policies, tracker_store& trackers, store_writer& store,
+                 alert_sink& sink, metrics_registry& metrics, self_identity self,
+                 std::optional<bearer_token> token);
 
   void handle(http_request request, respond_fn respond);
 

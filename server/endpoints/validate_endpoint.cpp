@@ -43,9 +43,9 @@ http_response validate_endpoint::handle(http_request& request) {
 
   std::shared_ptr<const policy> snapshot = policies_.current();
   std::string decision_id = ids_.next();
-  decision verdict = admit(*snapshot, *review, decision_id);
+  std::int64_t now = now_unix_ms();
+  decision verdict = admit_and_track(*snapshot, *review, decision_id, trackers_, now);
   if (!review->dry_run && !verdict.fired.empty()) {
-    std::int64_t now = now_unix_ms();
     std::vector<alert> raised;
     raised.reserve(verdict.fired.size());
     for (const auto& fired : verdict.fired)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "policy/track/tracker_store.hpp"
 #include "server/alerts/alert_sink.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/http/http_message.hpp"
@@ -30,8 +31,9 @@ class validate_endpoint {
  public:
   static constexpr std::size_t body_limit = 3 * 1024 * 1024;
 
-  validate_endpoint(const policy_store& policies, store_writer& store, alert_sink& sink)
-      : policies_(policies), store_(store), sink_(sink) {}
+  validate_endpoint(const policy_store& policies, tracker_store& trackers, store_writer& store,
+                    alert_sink& sink)
+      : policies_(policies), trackers_(trackers), store_(store), sink_(sink) {}
 
   http_response handle(http_request& request);
 
@@ -39,6 +41,7 @@ class validate_endpoint {
   void record(std::vector<alert> raised);
 
   const policy_store& policies_;
+  tracker_store& trackers_;
   store_writer& store_;
   alert_sink& sink_;
   decision_ids ids_;

@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <random>
 
 #include <sqlite3.h>
 
@@ -29,6 +31,10 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE INDEX IF NOT EXISTS alerts_by_dedup_key ON alerts(dedup_key, last_seen_ms);
 CREATE INDEX IF NOT EXISTS alerts_by_last_seen ON alerts(last_seen_ms);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tracker_entries (
+  key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_ms INTEGER NOT NULL, rate INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY, seen_ms INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_keys_by_time ON seen_keys(seen_ms);
 )sql";
@@ -58,6 +64,11 @@ class statement {
   }
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int step() { return sqlite3_step(stmt_); }
+  // Ready to bind and step again.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string text(int column) const {
     const unsigned char* data = sqlite3_column_text(stmt_, column);
@@ -259,6 +270,71 @@ outcome<std::vector<stored_alert>> sqlite_store::query(const alert_query& q) {
   return out;
 }
 
+outcome<std::size_t> sqlite_store::save_trackers(
+    const std::vector<memory_tracker_store::entry_text>& changes) {
+  if (changes.empty()) return std::size_t{0};
+  if (!exec(writer_, "BEGIN IMMEDIATE")) return failure{"state store: " + error_of(writer_)};
+  statement upsert(
+      writer_,
+      "INSERT INTO tracker_entries(key, value, expires_ms, rate) VALUES(?, ?, ?, ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms, "
+      "rate = excluded.rate");
+  statement remove(writer_, "DELETE FROM tracker_entries WHERE key = ?");
+  if (!upsert.ok() || !remove.ok()) {
+    exec(writer_, "ROLLBACK");
+    return failure{"state store: " + error_of(writer_)};
+  }
+  for (const auto& change : changes) {
+    int done = change.removed ? remove.bind(1, change.key).step()
+                              : upsert.bind(1, change.key)
+                                    .bind(2, change.value)
+                                    .bind(3, change.expires_ms)
+                                    .bind(4, std::int64_t{change.rate ? 1 : 0})
+                                    .step();
+    (change.removed ? remove : upsert).reset();
+    if (done != SQLITE_DONE) {
+      exec(writer_, "ROLLBACK");
+      return failure{"state store: " + error_of(writer_)};
+    }
+  }
+  if (!exec(writer_, "COMMIT")) {
+    exec(writer_, "ROLLBACK");
+    return failure{"state store: " + error_of(writer_)};
+  }
+  return changes.size();
+}
+
+outcome<std::array<std::uint64_t, 2>> sqlite_store::tracker_secret() {
+  std::random_device entropy;
+  auto random64 = [&] { return (std::uint64_t{entropy()} << 32) | entropy(); };
+  std::string fresh = std::to_string(random64()) + " " + std::to_string(random64());
+  statement insert(writer_, "INSERT OR IGNORE INTO meta(key, value) VALUES('tracker-secret', ?)");
+  if (!insert.ok() || insert.bind(1, fresh).step() != SQLITE_DONE)
+    return failure{"state store: " + error_of(writer_)};
+  statement select(writer_, "SELECT value FROM meta WHERE key = 'tracker-secret'");
+  if (!select.ok() || select.step() != SQLITE_ROW)
+    return failure{"state store: " + error_of(writer_)};
+  std::array<std::uint64_t, 2> secret{};
+  if (std::sscanf(select.text(0).c_str(), "%lu %lu", &secret[0], &secret[1]) != 2) {
+    return failure{"state store: the tracker secret is damaged"};
+  }
+  return secret;
+}
+
+outcome<std::size_t> sqlite_store::load_trackers(memory_tracker_store& into) {
+  std::lock_guard lock(reader_mutex_);
+  statement select(reader_, "SELECT key, value, expires_ms, rate FROM tracker_entries");
+  if (!select.ok()) return failure{"state store: " + error_of(reader_)};
+  std::size_t loaded = 0;
+  int step;
+  while ((step = select.step()) == SQLITE_ROW) {
+    into.load({select.text(0), select.text(1), select.integer(2), select.integer(3) != 0, false});
+    ++loaded;
+  }
+  if (step != SQLITE_DONE) return failure{"state store: " + error_of(reader_)};
+  return loaded;
+}
+
 outcome<std::size_t> sqlite_store::prune(std::int64_t now_ms, duration_ms retention,
                                          std::int64_t max_alerts) {
   std::size_t removed = 0;
@@ -272,6 +348,10 @@ outcome<std::size_t> sqlite_store::prune(std::int64_t now_ms, duration_ms retent
   if (!excess.ok() || excess.bind(1, max_alerts).step() != SQLITE_DONE)
     return failure{error_of(writer_)};
   removed += static_cast<std::size_t>(sqlite3_changes(writer_));
+  statement expired(writer_,
+                    "DELETE FROM tracker_entries WHERE expires_ms != 0 AND expires_ms < ?");
+  if (!expired.ok() || expired.bind(1, now_ms).step() != SQLITE_DONE)
+    return failure{error_of(writer_)};
   statement keys(writer_,
                  "DELETE FROM seen_keys WHERE (key LIKE 'input:%' AND seen_ms < ?) OR (key LIKE "
                  "'once:%' AND seen_ms < ?)");

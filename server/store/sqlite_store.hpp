@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "policy/track/memory_tracker_store.hpp"
 #include "server/store/alert_store.hpp"
 
 struct sqlite3;
@@ -26,6 +27,14 @@ class sqlite_store : public alert_store {
   outcome<std::vector<stored_alert>> query(const alert_query& q) override;
   outcome<std::size_t> prune(std::int64_t now_ms, duration_ms retention,
                              std::int64_t max_alerts) override;
+
+  // The trackers' memory (embedded mode only: Redis is its own store). Saved from the writer
+  // thread; loaded once at start.
+  outcome<std::size_t> save_trackers(const std::vector<memory_tracker_store::entry_text>& changes);
+  outcome<std::size_t> load_trackers(memory_tracker_store& into);
+  // The secret of the trackers' key hashes: made at random on first use, then kept, so the
+  // persisted keys stay meaningful across restarts.
+  outcome<std::array<std::uint64_t, 2>> tracker_secret();
 
   const std::string& path() const { return path_; }
 

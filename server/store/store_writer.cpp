@@ -7,18 +7,21 @@ namespace {
 
 const logger log{"store"};
 constexpr auto prune_period = std::chrono::minutes(1);
+constexpr auto tick_period = std::chrono::seconds(1);
 
 }  // namespace
 
 store_writer::store_writer(alert_store& store, metrics_registry& metrics,
-                           std::function<settings()> current_settings)
+                           std::function<settings()> current_settings, std::function<void()> tick)
     : store_(store),
       settings_(std::move(current_settings)),
       errors_(metrics.counter("launchguard_store_errors_total",
                               "State store operations that failed.", {"operation"})),
       commit_seconds_(metrics.histogram("launchguard_store_commit_seconds",
                                         "Time to commit a batch of alerts durably.")),
+      tick_(std::move(tick)),
       next_prune_(std::chrono::steady_clock::now()),
+      next_tick_(std::chrono::steady_clock::now() + tick_period),
       thread_([this] { run(); }) {}
 
 store_writer::~store_writer() {
@@ -52,14 +55,25 @@ void store_writer::prune_if_due() {
   }
 }
 
+void store_writer::tick_if_due() {
+  auto now = std::chrono::steady_clock::now();
+  if (!tick_ || now < next_tick_) return;
+  next_tick_ = now + tick_period;
+  tick_();
+}
+
 void store_writer::run() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait_for(lock, prune_period, [this] { return stopping_ || !jobs_.empty(); });
+    wake_.wait_for(lock, tick_period, [this] { return stopping_ || !jobs_.empty(); });
     if (jobs_.empty()) {
-      if (stopping_) return;
       lock.unlock();
+      if (stopping_) {
+        if (tick_) tick_();  // the last write-behind before the process ends
+        return;
+      }
       prune_if_due();
+      tick_if_due();
       lock.lock();
       continue;
     }
@@ -77,6 +91,7 @@ void store_writer::run() {
     }
     next.done(std::move(result));
     prune_if_due();
+    tick_if_due();
     lock.lock();
   }
 }

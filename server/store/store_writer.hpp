@@ -25,8 +25,10 @@ class store_writer {
     std::int64_t max_alerts = 1'000'000;
   };
 
+  // `tick`, when given, runs on the writer's thread about once a second and once more at
+  // destruction: the place for write-behind work such as saving the trackers' memory.
   store_writer(alert_store& store, metrics_registry& metrics,
-               std::function<settings()> current_settings);
+               std::function<settings()> current_settings, std::function<void()> tick = {});
   ~store_writer();
   store_writer(const store_writer&) = delete;
   store_writer& operator=(const store_writer&) = delete;
@@ -40,6 +42,7 @@ class store_writer {
   };
   void run();
   void prune_if_due();
+  void tick_if_due();
 
   alert_store& store_;
   std::function<settings()> settings_;
@@ -49,7 +52,9 @@ class store_writer {
   std::condition_variable wake_;
   std::deque<job> jobs_;
   bool stopping_ = false;
+  std::function<void()> tick_;
   std::chrono::steady_clock::time_point next_prune_;
+  std::chrono::steady_clock::time_point next_tick_;
   std::thread thread_;
 };
 

@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 namespace launchguard::testing {
 namespace {
@@ -145,6 +147,18 @@ http_answer http_client::request(const std::string& method, const std::string& t
                                  const std::map<std::string, std::string>& headers) {
   write(format_request(method, target, body, content_type, headers));
   return read_answer();
+}
+
+std::string http_client::peer_serial() const {
+  if (ssl_ == nullptr) return {};
+  X509* cert = SSL_get0_peer_certificate(ssl_);
+  if (cert == nullptr) return {};
+  BIGNUM* number = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr);
+  char* text = BN_bn2hex(number);
+  std::string serial = text;
+  OPENSSL_free(text);
+  BN_free(number);
+  return serial;
 }
 
 bool http_client::closed_by_peer() {

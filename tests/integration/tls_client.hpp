@@ -48,6 +48,9 @@ class http_client {
   // True once the server closed the connection (a read returned end of stream).
   bool closed_by_peer();
 
+  // The serial number of the certificate the server presented, in hex; empty for plain TCP.
+  std::string peer_serial() const;
+
  private:
   int read_some(char* out, int size);
 

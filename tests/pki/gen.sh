@@ -2,6 +2,7 @@
 # Regenerates the test PKI checked in next to this script:
 #   ca.crt/ca.key              the test CA
 #   server.crt/server.key      localhost and 127.0.0.1, signed by the CA
+#   server-rotated.crt/.key    the same names with a new key: what a certificate renewal gives
 #   client.crt/client.key      a client certificate signed by the CA (for --client-ca)
 #   expired.crt/expired.key    a server certificate whose validity ended in 2020
 #   other-ca.crt/other-ca.key  an unrelated CA
@@ -31,6 +32,8 @@ leaf() {  # name ca subject extensions
 ca ca "launchguard test CA"
 ca other-ca "unrelated test CA"
 leaf server ca localhost "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth"
+leaf server-rotated ca localhost "subjectAltName=DNS:localhost,IP:127.0.0.1
 extendedKeyUsage=serverAuth"
 leaf client ca kube-apiserver "extendedKeyUsage=clientAuth"
 leaf wrong-ca-client other-ca kube-apiserver "extendedKeyUsage=clientAuth"
