@@ -167,11 +167,15 @@ void exec_role(const audit_event& e, violations& out) {
   if (!role || control_plane(e)) return;  // the aggregation controller
   for (const auto& rule : role->rbac_rules) {
     bool core = rule.api_groups.empty() || contains_any(rule.api_groups, {"", "*"});
-    bool exec = contains_any(rule.resources, {"pods/exec", "pods/attach", "pods/*", "*"});
-    bool verb = contains_any(rule.verbs, {"create", "get", "*"});
-    if (core && exec && verb) {
+    bool exec = contains_any(rule.resources, {"pods/exec", "pods/attach", "pods/*", "*"}) &&
+                contains_any(rule.verbs, {"create", "get", "*"});
+    // kubectl debug: adding an ephemeral container is an update of pods/ephemeralcontainers.
+    bool debug = contains_any(rule.resources, {"pods/ephemeralcontainers", "pods/*", "*"}) &&
+                 contains_any(rule.verbs, {"update", "patch", "*"});
+    if (core && (exec || debug)) {
       out.push_back({rule_id::rbac_exec_role,
-                     target(e) + " grants exec or attach into pods" + by(e),
+                     target(e) + " grants " +
+                         (exec ? "exec or attach into" : "debug containers in") + " pods" + by(e),
                      {{"verb", e.verb}}});
       return;
     }
@@ -188,10 +192,13 @@ void secrets_enumeration(const audit_event& e, const policy& p, audit_memory& me
                    {{"verb", e.verb}, {"scope", "cluster"}}});
     return;
   }
-  if (e.verb != "get" || e.object.name.empty()) return;
+  // A get reads one secret; a list in one namespace reads them all: it counts as one item,
+  // "NS/*", so listing ten namespaces is as many as getting ten secrets.
+  bool namespace_list = (e.verb == "list" || e.verb == "watch") && !e.object.namespace_name.empty();
+  if (!namespace_list && (e.verb != "get" || e.object.name.empty())) return;
+  std::string item = e.object.namespace_name + "/" + (namespace_list ? "*" : e.object.name);
   std::int64_t window = p.secrets_enumeration.window.count();
-  std::size_t distinct = memory.secret_reads.add(who, e.object.namespace_name + "/" + e.object.name,
-                                                 e.stage_ms, window);
+  std::size_t distinct = memory.secret_reads.add(who, item, e.stage_ms, window);
   if (distinct < static_cast<std::size_t>(p.secrets_enumeration.distinct)) return;
   if (!memory.secret_reads.report_once(who, e.stage_ms, window)) return;
   out.push_back({rule_id::secrets_enumeration,
@@ -223,8 +230,11 @@ void config_tampering(const audit_event& e, const self_identity& self, violation
                    {{"resource", "namespaces"}, {"verb", e.verb}}});
     return;
   }
-  if ((e.verb == "update" || e.verb == "patch" || e.verb == "create") && e.request_object &&
-      find_value(e.request_object->metadata.labels, self.opt_out_label)) {
+  // The body shows a merge patch or a whole object; a JSON patch shows in the response only.
+  auto labelled = [&](const kube_object& o) {
+    return find_value(o.metadata.labels, self.opt_out_label).has_value();
+  };
+  if ((e.verb == "update" || e.verb == "patch" || e.verb == "create") && written(e, labelled)) {
     out.push_back({rule_id::launchguard_config_tampering,
                    "namespace " + e.object.name + " labelled " + self.opt_out_label +
                        ", out of launchguard's sight" + by(e),

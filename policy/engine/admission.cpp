@@ -171,15 +171,20 @@ decision admit_and_track(const policy& rules, const admission_request& request,
   const pod_template* pod = pod_under_review(request);
   if (!d.allowed || request.dry_run || pod == nullptr) return d;
   tracked_change change{
-      now_ms, request.namespace_name, &*request.object, request.user,
-      request.op == operation::create && request.object->workload == workload_kind::pod};
+      now_ms,
+      request.namespace_name,
+      &*request.object,
+      request.user,
+      request.op == operation::create && request.object->workload == workload_kind::pod,
+      std::string(decision_id)};
   tracked result = track_change(rules, trackers, change);
   if (result.found.empty()) return d;
   const namespace_settings& ns = rules.settings_for(request.namespace_name);
-  request_scope scope{request.namespace_name, request.user, ns.mode, action::enforce};
+  user_info principal = attributed(request.user, result.principal);
+  request_scope scope{request.namespace_name, principal, ns.mode, action::enforce};
   add_findings(d,
                claim_reports(trackers, judge(rules, scope, std::move(result.found)), now_ms,
-                             rules.rate.window),
+                             rules.rate.window, std::string(decision_id)),
                result.principal);
   return d;
 }

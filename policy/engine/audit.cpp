@@ -27,13 +27,12 @@ bool launches(const admission_request& r) {
 violations admission_rules(const admission_request& r, const audit_event& e, const policy& p) {
   violations out;
   const namespace_settings& ns = p.settings_for(r.namespace_name);
+  // Creates only: audit has no old object, so an update (a finalizer, an adoption, a label
+  // the webhook's matchConditions skip) would report the object's standing violations again.
+  // What an update rolls out is judged here anyway: as the pods it creates.
   if (!r.partial_object && r.object && r.object->pod && r.sub_resource.empty() &&
-      (r.op == operation::create || r.op == operation::update)) {
+      r.op == operation::create) {
     out = pod_spec_violations(*r.object->pod, r.user, p, ns);
-    // An update never changes a pod's nodeName (the scheduler binds through pods/binding): on a
-    // running pod it is the scheduler's choice, not this request's.
-    if (r.op == operation::update && r.object->workload == workload_kind::pod)
-      std::erase_if(out, [](const violation& v) { return v.rule == rule_id::scheduler_bypass; });
   }
   // kubectl debug: the containers it adds go through the image and Pod Security rules too.
   if (r.op == operation::update && r.sub_resource == "ephemeralcontainers" && r.object) {
@@ -80,18 +79,23 @@ void correlate(const admission_request& r, const audit_event& e, const policy& p
                  {{"auditID", e.audit_id}, {"requestURI", e.request_uri}}});
 }
 
+std::string origin_of(const audit_event& e) {
+  return e.audit_id + "/" + e.stage;
+}
+
 // The trackers over what happened: a pod or workload created that admission did not see
 // (admission counted the others), and what nodes report running.
 tracked track_event(const admission_request& r, const audit_event& e, const policy& p,
                     tracker_store& trackers, bool admitted) {
   tracked result;
   if (!admitted && launches(r) && e.succeeded()) {
-    tracked_change change{e.stage_ms, r.namespace_name, &*r.object, r.user,
-                          r.object->workload == workload_kind::pod};
+    tracked_change change{
+        e.stage_ms,  r.namespace_name, &*r.object, r.user, r.object->workload == workload_kind::pod,
+        origin_of(e)};
     result = track_change(p, trackers, change);
   }
   if (e.response_object && !e.response_object->container_statuses.empty()) {
-    violations drift = track_statuses(p, trackers, *e.response_object, e.stage_ms);
+    violations drift = track_statuses(p, trackers, *e.response_object, e.stage_ms, origin_of(e));
     result.found.insert(result.found.end(), std::make_move_iterator(drift.begin()),
                         std::make_move_iterator(drift.end()));
   }
@@ -126,9 +130,11 @@ std::vector<alert> observe(const policy& rules, const audit_event& e, audit_memo
   request_scope scope{e.object.namespace_name, e.principal(), ns.mode, action::enforce};
   findings judged = judge(rules, scope, std::move(found));
   if (memory.trackers != nullptr) {
-    findings tracked = judge(rules, scope, std::move(by_trackers.found));
-    for (auto& f :
-         claim_reports(*memory.trackers, std::move(tracked), e.stage_ms, rules.rate.window)) {
+    user_info principal = attributed(e.principal(), by_trackers.principal);
+    request_scope tracked_scope{e.object.namespace_name, principal, ns.mode, action::enforce};
+    findings tracked = judge(rules, tracked_scope, std::move(by_trackers.found));
+    for (auto& f : claim_reports(*memory.trackers, std::move(tracked), e.stage_ms,
+                                 rules.rate.window, origin_of(e))) {
       f.principal = by_trackers.principal;
       judged.push_back(std::move(f));
     }

@@ -767,9 +767,9 @@ const rule_info* catalog_entries() {
           .sources = both,
           .tactics = {"Defense Evasion", "Privilege Escalation"},
           .techniques = {"T1610", "T1611"},
-          .goal = "Record pods that set spec.nodeName or name another scheduler, which puts them "
-                  "on a chosen node, often a control-plane node, past taints and scheduling "
-                  "policy.",
+          .goal = "Record pods created with spec.nodeName set by anyone but a node or the "
+                  "scheduler, which puts them on a chosen node, often a control-plane node, past "
+                  "taints and scheduling policy.",
           .false_positives =
               "`kubectl debug node/NAME` pods, batch schedulers such as Volcano, and operators "
               "that pin pods to nodes. Exempt their service accounts with "
@@ -988,9 +988,10 @@ const rule_info* catalog_entries() {
           .sources = audit_only,
           .tactics = {"Defense Evasion", "Persistence"},
           .techniques = {"T1562.001"},
-          .goal = "Record changes to webhook configurations matching provenance.webhookNames, "
-                  "such as deletion or a new failurePolicy, namespaceSelector or rules, the quiet "
-                  "way to switch admission off.",
+          .goal = "Record every create, change or deletion of validating and mutating webhook "
+                  "configurations and of admission policies and their bindings (such as a deleted "
+                  "webhook or a new failurePolicy, namespaceSelector or rules), the quiet way to "
+                  "switch admission off; webhooks never see these objects, so only audit can.",
           .false_positives =
               "Helm upgrades of launchguard, and cert-manager's cainjector patching the caBundle "
               "at each renewal. Exempt those service accounts with "
@@ -1029,9 +1030,10 @@ const rule_info* catalog_entries() {
           .sources = audit_only,
           .tactics = {"Defense Evasion"},
           .techniques = {"T1562.001", "T1610"},
-          .goal = "Record requests the API server let through because the launchguard webhook "
-                  "could not be reached and its failurePolicy was Ignore, as its failed-open audit "
-                  "annotation shows.",
+          .goal =
+              "Record requests the API server let through because a webhook could not be "
+              "reached and its failurePolicy was Ignore, as the failed-open audit annotation "
+              "shows; critical when the webhook is launchguard's own (provenance.webhookNames).",
           .false_positives =
               "launchguard restarts and rollouts, network policies blocking the API server, and "
               "expired serving certificates. Run two replicas with Redis and a "
@@ -1107,8 +1109,9 @@ const rule_info* catalog_entries() {
           .sources = audit_only,
           .tactics = {"Defense Evasion"},
           .techniques = {"T1562.001", "T1610"},
-          .goal = "Record pods the audit log shows were created without a decision id from a "
-                  "webhook in provenance.webhookNames, meaning admission never judged them.",
+          .goal = "Record pods and workloads the audit log shows were created without a decision "
+                  "id from a webhook in provenance.webhookNames, meaning admission never judged "
+                  "them.",
           .false_positives =
               "Namespaces the webhook configuration excludes on purpose, and a renamed webhook. "
               "List them in provenance.uncoveredNamespaces and keep provenance.webhookNames in "
@@ -1508,9 +1511,9 @@ const rule_info* catalog_entries() {
           .sources = audit_only,
           .tactics = {"Credential Access", "Discovery"},
           .techniques = {"T1552.007", "T1613"},
-          .goal = "Record a principal reading more distinct Secrets than "
-                  "audit.secretsEnumeration.distinct within its window, the harvest that comes "
-                  "before lateral movement.",
+          .goal = "Record a cluster-wide list of Secrets, or a principal reading at least "
+                  "audit.secretsEnumeration.distinct distinct Secrets (a namespace's list counting "
+                  "as one) within its window, the harvest that comes before lateral movement.",
           .false_positives =
               "Controllers that read many secrets by design (cert-manager, external-secrets, Argo "
               "CD, backup tools) and `helm list`, which reads release Secrets. Exempt them with "
@@ -1582,8 +1585,9 @@ const rule_info* catalog_entries() {
                   "rate.window.",
           .false_positives =
               "HPA scale-ups, rollouts of large Deployments and batch namespaces. Raise "
-              "rate.perNamespace, list the controllers in rate.ignorePrincipals, or exempt batch "
-              "namespaces with rules.launch-rate-namespace.exemptions.namespaces.",
+              "rate.perNamespace, list the deployer their pods are attributed to (the owner of the "
+              "Deployment or CronJob) in rate.ignorePrincipals, or exempt batch namespaces with "
+              "rules.launch-rate-namespace.exemptions.namespaces.",
           .blind_spots =
               "Bursts spread across namespaces, slow trickles, and pods that finish before anyone "
               "looks.",
@@ -1615,8 +1619,8 @@ const rule_info* catalog_entries() {
                   "baseline and rate.spikeMinimum, once rate.warmupWindows are learned.",
           .false_positives =
               "Planned scale events, cluster restores and node drains that recreate many pods at "
-              "once. Raise rate.spikeFactor or rate.spikeMinimum, or list the controllers in "
-              "rate.ignorePrincipals.",
+              "once. Raise rate.spikeFactor or rate.spikeMinimum, or list the deployer the pods "
+              "are attributed to in rate.ignorePrincipals.",
           .blind_spots =
               "A slow ramp raises the baseline as it goes, and nothing is reported during warm-up "
               "after installation or a state reset.",

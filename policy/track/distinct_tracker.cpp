@@ -67,7 +67,11 @@ bool distinct_tracker::report_once(const std::string& key, std::int64_t now_ms,
                                    std::int64_t window_ms) {
   entry& e = touch(key);
   // A late event's burst, hours before the one reported, is a burst of its own.
-  if (e.reported_ms >= 0 && std::abs(now_ms - e.reported_ms) < window_ms) return false;
+  // The same time again is the same event retried (its batch was answered 503): report again.
+  if (e.reported_ms >= 0 && now_ms != e.reported_ms &&
+      std::abs(now_ms - e.reported_ms) < window_ms) {
+    return false;
+  }
   e.reported_ms = std::max(e.reported_ms, now_ms);
   return true;
 }

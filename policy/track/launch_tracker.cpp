@@ -182,11 +182,12 @@ bool inventory_learning(const policy& p, tracker_store& store, std::int64_t now)
 }
 
 void check_drift(tracker_store& store, const std::string& tagged, const std::string& digest,
-                 std::int64_t now, const std::string& where, violations& out) {
+                 std::int64_t now, const std::string& where, const std::string& origin,
+                 violations& out) {
   if (store.add_if_absent("tag:" + tagged, digest, now)) return;
   auto first = store.find("tag:" + tagged, now);
   if (!first || *first == digest) return;
-  if (!store.add_if_absent("tagdigest:" + tagged + "@" + digest, "", now)) return;
+  if (!claim_for(store, "tagdigest:" + tagged + "@" + digest, origin, now)) return;
   out.push_back(
       {rule_id::image_tag_drift,
        tagged + " now resolves to " + digest + ", first seen as " + *first + " (" + where + ")",
@@ -201,8 +202,7 @@ void provenance(const policy& p, tracker_store& store, const tracked_change& c,
     image_ref ref = parse_image(container.image);
     if (!ref.valid) continue;
     std::string key = ref.digest.empty() ? ref.normalized : ref.repository + "@" + ref.digest;
-    std::string record = std::to_string(c.time_ms) + " " + c.namespace_name + " " + principal;
-    if (store.add_if_absent("image:" + key, record, c.time_ms) && !learning) {
+    if (claim_for(store, "image:" + key, c.origin, c.time_ms) && !learning) {
       violation v{rule_id::image_first_seen,
                   "image " + key + " first seen, launched by " + principal + " in " +
                       c.namespace_name + (trusted ? "" : ", who is not a trusted deployer"),
@@ -214,17 +214,30 @@ void provenance(const policy& p, tracker_store& store, const tracked_change& c,
     }
     if (!ref.digest.empty() && !ref.implicit_tag && !ref.tag.empty()) {
       check_drift(store, ref.repository + ":" + ref.tag, ref.digest, c.time_ms, "in the pod spec",
-                  out);
+                  c.origin, out);
     }
   }
 }
 
 }  // namespace
 
+user_info attributed(const user_info& requester, const std::string& principal) {
+  if (principal.empty() || principal == requester.username) return requester;
+  return user_info{principal, "", {}};
+}
+
+bool claim_for(tracker_store& store, const std::string& key, const std::string& origin,
+               std::int64_t now_ms, std::int64_t expires_ms) {
+  if (store.add_if_absent(key, origin, now_ms, expires_ms)) return true;
+  if (origin.empty()) return false;
+  auto held = store.find(key, now_ms);
+  return held && *held == origin;
+}
+
 findings claim_reports(tracker_store& store, findings judged, std::int64_t now_ms,
-                       duration_ms window) {
+                       duration_ms window, const std::string& origin) {
   std::erase_if(judged, [&](const finding& f) {
-    return !f.claim.empty() && !store.add_if_absent(f.claim, "", now_ms, now_ms + window.count());
+    return !f.claim.empty() && !claim_for(store, f.claim, origin, now_ms, now_ms + window.count());
   });
   return judged;
 }
@@ -247,7 +260,7 @@ tracked track_change(const policy& rules, tracker_store& store, const tracked_ch
 }
 
 violations track_statuses(const policy& rules, tracker_store& store, const kube_object& pod,
-                          std::int64_t time_ms) {
+                          std::int64_t time_ms, const std::string& origin) {
   (void)rules;
   violations out;
   for (const auto& status : pod.container_statuses) {
@@ -257,7 +270,7 @@ violations track_statuses(const policy& rules, tracker_store& store, const kube_
     if (!ref.valid || ref.implicit_tag || ref.tag.empty()) continue;
     check_drift(store, ref.repository + ":" + ref.tag, status.image_id.substr(at + 1), time_ms,
                 "reported by the node for " + pod.metadata.namespace_name + "/" + pod.metadata.name,
-                out);
+                origin, out);
   }
   return out;
 }

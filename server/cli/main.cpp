@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
       ->add_option("--fail-on", scan.fail_on,
                    "Exit 1 when an alert at or above this severity is found")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
+  scan_app
+      ->add_option("--launchguard-namespace", scan.self_namespace,
+                   "Namespace launchguard runs in, in the cluster the log comes from")
+      ->capture_default_str();
   scan_app->add_option("FILE", scan.inputs, "Audit log files; - for stdin")->required();
 
   std::string check_path;

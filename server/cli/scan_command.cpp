@@ -19,11 +19,12 @@ constexpr std::size_t chunk_size = 1 << 20;
 // The detections and the store one scan feeds, across all its inputs.
 class scanner {
  public:
-  scanner(std::shared_ptr<const policy> rules, sqlite_store& store)
+  scanner(std::shared_ptr<const policy> rules, sqlite_store& store, self_identity self)
       : rules_(std::move(rules)),
         store_(store),
         trackers_(static_cast<std::size_t>(rules_->tracked_keys)),
-        memory_(static_cast<std::size_t>(rules_->tracked_keys), &trackers_) {}
+        memory_(static_cast<std::size_t>(rules_->tracked_keys), &trackers_),
+        self_(std::move(self)) {}
 
   // Runs the detections over decoded events and stores their alerts. False on a store error.
   bool feed(const std::vector<audit_event>& events) {
@@ -161,7 +162,10 @@ int run_scan(const scan_options& options) {
     std::cerr << "launchguard: " << store.error().message << "\n";
     return 2;
   }
-  scanner scan(*rules, **store);
+  self_identity self;
+  self.namespace_name = options.self_namespace;
+  self.service_account = "system:serviceaccount:" + options.self_namespace + ":launchguard";
+  scanner scan(*rules, **store, self);
   json_decoder decoder;
   bool unreadable = false;
   for (const auto& input : options.inputs)

@@ -9,6 +9,8 @@ struct scan_options {
   std::string config;
   std::string format = "text";
   std::string fail_on;  // a severity; empty: never fail on alerts
+  // Where launchguard runs in the cluster the log comes from (launchguard-config-tampering).
+  std::string self_namespace = "launchguard";
   std::vector<std::string> inputs;
 };
 

@@ -18,6 +18,12 @@
 namespace launchguard {
 namespace {
 
+// Decision ids are unique per request; a repeated one would be a retry of the same request.
+std::string next_id() {
+  static int counter = 0;
+  return "d" + std::to_string(++counter);
+}
+
 constexpr std::int64_t t0 = 1'800'000'000'000;
 constexpr std::int64_t second = 1'000;
 
@@ -127,17 +133,17 @@ TEST(admit_and_track, dry_runs_are_not_tracked) {
   admission_request dry = pod_create("alice");
   dry.dry_run = true;
   for (int i = 0; i < 3; ++i) {
-    decision d = admit_and_track(*rules, dry, "d", store, t0);
+    decision d = admit_and_track(*rules, dry, next_id(), store, t0);
     EXPECT_TRUE(d.allowed);
     EXPECT_EQ(tracker_findings(d), 0u);
   }
   EXPECT_EQ(store.size(), 0u);
 
   // Had the dry runs counted, these would be alice's 4th and 5th launches of a known image.
-  decision real = admit_and_track(*rules, pod_create("alice"), "d", store, t0 + second);
+  decision real = admit_and_track(*rules, pod_create("alice"), next_id(), store, t0 + second);
   EXPECT_EQ(fired(real, rule_id::image_first_seen), 1u);
   EXPECT_EQ(fired(real, rule_id::launch_rate_principal), 0u);
-  EXPECT_EQ(fired(admit_and_track(*rules, pod_create("alice"), "d", store, t0 + second),
+  EXPECT_EQ(fired(admit_and_track(*rules, pod_create("alice"), next_id(), store, t0 + second),
                   rule_id::launch_rate_principal),
             0u);
 }
@@ -147,13 +153,13 @@ TEST(admit_and_track, denied_requests_are_not_tracked) {
   memory_tracker_store store(1'000);
   for (int i = 0; i < 3; ++i) {
     decision d = admit_and_track(*rules, pod_create("alice", "shop", "docker.io/xmrig/xmrig:6.21"),
-                                 "d", store, t0);
+                                 next_id(), store, t0);
     ASSERT_FALSE(d.allowed);
     EXPECT_EQ(tracker_findings(d), 0u);
   }
   EXPECT_EQ(store.size(), 0u);
   for (int i = 0; i < 2; ++i) {
-    decision d = admit_and_track(*rules, pod_create("alice"), "d", store, t0 + second);
+    decision d = admit_and_track(*rules, pod_create("alice"), next_id(), store, t0 + second);
     EXPECT_TRUE(d.allowed);
     EXPECT_EQ(fired(d, rule_id::launch_rate_principal), 0u) << "launch " << i + 1;
   }
@@ -162,26 +168,27 @@ TEST(admit_and_track, denied_requests_are_not_tracked) {
 TEST(admit_and_track, an_update_with_an_unchanged_template_is_not_tracked) {
   auto rules = load(base_policy);
   memory_tracker_store store(1'000);
-  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), "d", store, t0);
+  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), next_id(), store,
+                  t0);
 
   // carol scales web: same template, so she did not choose what its pods run.
   admission_request scale = create(workload_object("Deployment", "web"), "carol");
   scale.op = operation::update;
   scale.old_object = scale.object;
   scale.object->replicas = 10;
-  decision scaled = admit_and_track(*rules, scale, "d", store, t0 + second);
+  decision scaled = admit_and_track(*rules, scale, next_id(), store, t0 + second);
   EXPECT_TRUE(scaled.allowed);
   EXPECT_EQ(tracker_findings(scaled), 0u);
 
   admit_and_track(*rules,
                   create(owned_by(workload_object("ReplicaSet", "web-1"), "Deployment", "web"),
                          deployment_controller),
-                  "d", store, t0 + 2 * second);
+                  next_id(), store, t0 + 2 * second);
   admission_request p =
       create(owned_by(pod_object(), "ReplicaSet", "web-1"), replicaset_controller);
-  admit_and_track(*rules, p, "d", store, t0 + 3 * second);
-  admit_and_track(*rules, p, "d", store, t0 + 3 * second);
-  decision third = admit_and_track(*rules, p, "d", store, t0 + 3 * second);
+  admit_and_track(*rules, p, next_id(), store, t0 + 3 * second);
+  admit_and_track(*rules, p, next_id(), store, t0 + 3 * second);
+  decision third = admit_and_track(*rules, p, next_id(), store, t0 + 3 * second);
   const finding* rate = first(third, rule_id::launch_rate_principal);
   ASSERT_NE(rate, nullptr);
   EXPECT_EQ(rate->principal, "alice");
@@ -190,12 +197,13 @@ TEST(admit_and_track, an_update_with_an_unchanged_template_is_not_tracked) {
 TEST(admit_and_track, an_update_that_changes_the_template_is_tracked) {
   auto rules = load(base_policy);
   memory_tracker_store store(1'000);
-  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), "d", store, t0);
+  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), next_id(), store,
+                  t0);
   admission_request change =
       create(workload_object("Deployment", "web", "registry.example.com/shop/app:2.0"), "carol");
   change.op = operation::update;
   change.old_object = workload_object("Deployment", "web");
-  decision d = admit_and_track(*rules, change, "d", store, t0 + second);
+  decision d = admit_and_track(*rules, change, next_id(), store, t0 + second);
   const finding* seen = first(d, rule_id::image_first_seen);
   ASSERT_NE(seen, nullptr);
   EXPECT_EQ(seen->principal, "carol");
@@ -205,9 +213,9 @@ TEST(admit_and_track, a_tracker_rule_set_to_enforce_denies) {
   auto rules =
       load(std::string(base_policy) + "rules:\n  launch-rate-principal: {action: enforce}\n");
   memory_tracker_store store(1'000);
-  EXPECT_TRUE(admit_and_track(*rules, pod_create("alice"), "d", store, t0).allowed);
-  EXPECT_TRUE(admit_and_track(*rules, pod_create("alice"), "d", store, t0).allowed);
-  decision third = admit_and_track(*rules, pod_create("alice"), "d", store, t0);
+  EXPECT_TRUE(admit_and_track(*rules, pod_create("alice"), next_id(), store, t0).allowed);
+  EXPECT_TRUE(admit_and_track(*rules, pod_create("alice"), next_id(), store, t0).allowed);
+  decision third = admit_and_track(*rules, pod_create("alice"), next_id(), store, t0);
   EXPECT_FALSE(third.allowed);
   EXPECT_EQ(third.status_code, 403);
   EXPECT_NE(third.message.find("[launch-rate-principal]"), std::string::npos) << third.message;
@@ -227,7 +235,7 @@ TEST(admit_and_track, tracker_rules_follow_the_mode_in_force) {
   memory_tracker_store store(1'000);
   decision d;
   for (int i = 0; i < 3; ++i)
-    d = admit_and_track(*rules, pod_create("alice"), "d", store, t0);
+    d = admit_and_track(*rules, pod_create("alice"), next_id(), store, t0);
   EXPECT_TRUE(d.allowed);
   const finding* rate = first(d, rule_id::launch_rate_principal);
   ASSERT_NE(rate, nullptr);
@@ -237,11 +245,12 @@ TEST(admit_and_track, tracker_rules_follow_the_mode_in_force) {
 TEST(admit_and_track, findings_carry_the_attributed_principal_and_the_alert_names_the_sender) {
   auto rules = load(base_policy);
   memory_tracker_store store(1'000);
-  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), "d", store, t0);
+  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), next_id(), store,
+                  t0);
   admit_and_track(*rules,
                   create(owned_by(workload_object("ReplicaSet", "web-1"), "Deployment", "web"),
                          deployment_controller),
-                  "d", store, t0);
+                  next_id(), store, t0);
   admission_request p =
       create(owned_by(pod_object(), "ReplicaSet", "web-1"), replicaset_controller);
   decision d;
@@ -262,7 +271,7 @@ TEST(admit_and_track, a_launch_by_its_own_principal_has_no_separate_requester) {
   auto rules = load(base_policy);
   memory_tracker_store store(1'000);
   admission_request p = pod_create("alice");
-  decision d = admit_and_track(*rules, p, "d", store, t0);
+  decision d = admit_and_track(*rules, p, next_id(), store, t0);
   const finding* seen = first(d, rule_id::image_first_seen);
   ASSERT_NE(seen, nullptr);
   EXPECT_EQ(seen->principal, "alice");
@@ -275,12 +284,12 @@ TEST(admit_and_track, exempt_requests_are_counted_but_their_tracker_rules_do_not
   auto rules = load(std::string(base_policy) + "exemptions: {namespaces: [batch]}\n");
   memory_tracker_store store(1'000);
   for (int i = 0; i < 2; ++i) {
-    decision d = admit_and_track(*rules, pod_create("alice", "batch"), "d", store, t0);
+    decision d = admit_and_track(*rules, pod_create("alice", "batch"), next_id(), store, t0);
     EXPECT_TRUE(d.allowed);
     EXPECT_EQ(tracker_findings(d), 0u) << "launch " << i + 1 << " of a new image, exempt";
   }
   // alice's third launch this window, of an image the trackers already saw.
-  decision d = admit_and_track(*rules, pod_create("alice", "shop"), "d", store, t0 + second);
+  decision d = admit_and_track(*rules, pod_create("alice", "shop"), next_id(), store, t0 + second);
   EXPECT_EQ(fired(d, rule_id::launch_rate_principal), 1u);
   EXPECT_EQ(fired(d, rule_id::image_first_seen), 0u);
 }
@@ -289,7 +298,7 @@ TEST(admit_and_track, an_exempt_burst_above_the_limits_raises_nothing) {
   auto rules = load(std::string(base_policy) + "exemptions: {namespaces: [batch]}\n");
   memory_tracker_store store(1'000);
   for (int i = 0; i < 10; ++i) {
-    decision d = admit_and_track(*rules, pod_create("bob", "batch"), "d", store, t0);
+    decision d = admit_and_track(*rules, pod_create("bob", "batch"), next_id(), store, t0);
     EXPECT_TRUE(d.allowed);
     EXPECT_EQ(tracker_findings(d), 0u) << "launch " << i + 1;
   }
@@ -299,12 +308,12 @@ TEST(admit_and_track, an_exempt_burst_does_not_use_up_the_alert_of_the_window) {
   auto rules = load(std::string(base_policy) + "exemptions: {namespaces: [batch]}\n");
   memory_tracker_store store(1'000);
   for (int i = 0; i < 10; ++i)
-    admit_and_track(*rules, pod_create("alice", "batch"), "d", store, t0);
+    admit_and_track(*rules, pod_create("alice", "batch"), next_id(), store, t0);
   // alice is far above perPrincipal; her first launch where she is not exempt reports it.
-  decision d = admit_and_track(*rules, pod_create("alice", "shop"), "d", store, t0 + second);
+  decision d = admit_and_track(*rules, pod_create("alice", "shop"), next_id(), store, t0 + second);
   EXPECT_EQ(fired(d, rule_id::launch_rate_principal), 1u);
   decision again =
-      admit_and_track(*rules, pod_create("alice", "shop"), "d", store, t0 + 2 * second);
+      admit_and_track(*rules, pod_create("alice", "shop"), next_id(), store, t0 + 2 * second);
   EXPECT_EQ(fired(again, rule_id::launch_rate_principal), 0u) << "once per window";
 }
 
@@ -464,11 +473,12 @@ TEST(observe_with_trackers, an_audit_only_launch_is_attributed_along_the_owner_c
   memory_tracker_store store(1'000);
   audit_memory memory(1'000, &store);
   const self_identity self;
-  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), "d", store, t0);
+  admit_and_track(*rules, create(workload_object("Deployment", "web"), "alice"), next_id(), store,
+                  t0);
   admit_and_track(*rules,
                   create(owned_by(workload_object("ReplicaSet", "web-1"), "Deployment", "web"),
                          deployment_controller),
-                  "d", store, t0);
+                  next_id(), store, t0);
   kube_object p = owned_by(pod_object(), "ReplicaSet", "web-1");
   std::vector<alert> alerts;
   for (const char* id : {"a-1", "a-2"})
