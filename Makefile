@@ -10,7 +10,7 @@ LISTEN ?= 127.0.0.1:8443
 OPS_LISTEN ?= 127.0.0.1:9090
 POLICY ?= deploy/examples/policy.yaml
 
-.PHONY: all deps configure build run test certs docs format clean
+.PHONY: all deps configure build run test certs docs emulate format clean
 
 all: build
 
@@ -35,6 +35,10 @@ run: build certs
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
+
+# Replays the adversary emulation scenarios of tests/emulation/ against a fresh local server.
+emulate: build
+	@scripts/emulate $(BINARY)
 
 # Regenerates docs/rules.md from the rule catalog (a test fails when it is stale).
 docs: build

@@ -6,6 +6,7 @@
 
 #include "server/app/serve.hpp"
 #include "server/cli/commands.hpp"
+#include "server/cli/replay_command.hpp"
 #include "server/cli/scan_command.hpp"
 #include "server/cli/version.hpp"
 
@@ -86,6 +87,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   scan_app->add_option("FILE", scan.inputs, "Audit log files; - for stdin")->required();
 
+  launchguard::server::replay_options replay;
+  CLI::App* replay_app = app.add_subcommand("replay",
+                                            "Send emulation scenarios to a running server and "
+                                            "compare the alerts with the expected ones.");
+  replay_app->add_option("--target", replay.target, "https://HOST:PORT of the server")->required();
+  replay_app->add_option("--ca", replay.ca_file,
+                         "CA file of the server's certificate (default: system CAs)");
+  replay_app
+      ->add_option("--token", replay.token_file,
+                   "File with the server's /alerts token (--api-token-file)")
+      ->required();
+  replay_app->add_option("--audit-token", replay.audit_token_file,
+                         "File with the server's /audit token, if any");
+  replay_app->add_option("SCENARIO", replay.scenarios, "Scenario folders (tests/emulation/*)")
+      ->required();
+
   std::string check_path;
   CLI::App* check =
       app.add_subcommand("check-config", "Validate a policy file (exit 2 with every error).");
@@ -111,6 +128,7 @@ int main(int argc, char** argv) {
   if (name == "serve") return launchguard::server::run_serve(serve);
   if (name == "review") return launchguard::server::run_review(review);
   if (name == "scan") return launchguard::server::run_scan(scan);
+  if (name == "replay") return launchguard::server::run_replay(replay);
   if (name == "check-config") return launchguard::server::run_check_config(check_path);
   if (name == "rules") return launchguard::server::run_rules(rules_format);
   if (name == "version") {

@@ -261,7 +261,8 @@ TEST(cli_rules, json_output_lists_the_catalog) {
 }
 
 TEST(cli, every_subcommand_has_help) {
-  for (const char* command : {"serve", "scan", "review", "check-config", "rules", "version"}) {
+  for (const char* command :
+       {"serve", "scan", "replay", "review", "check-config", "rules", "version"}) {
     auto result = run({command, "--help"});
     EXPECT_EQ(result.code, 0) << command;
     EXPECT_NE(result.out.find("Usage"), std::string::npos) << command << ": " << result.out;
