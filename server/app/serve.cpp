@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "policy/config/duration.hpp"
 #include "server/alerts/alert_sink.hpp"
 #include "server/app/drain.hpp"
 #include "server/app/file_watcher.hpp"
@@ -93,6 +94,7 @@ class server_app {
   }
   bool open_store();
   void build_endpoints();
+  bool read_limits();
   bool listen();
   void serve();
 
@@ -132,6 +134,7 @@ class server_app {
   std::optional<ops_routes> ops_routes_;
   unsigned threads_ = thread_count(options_.threads);
   net::io_context io_{static_cast<int>(threads_)};
+  session_limits limits_;
   std::optional<http_server> webhook_, ops_;
   std::optional<drain> drain_;
   net::signal_set stop_signals_{io_, SIGTERM, SIGINT};
@@ -147,6 +150,29 @@ bool server_app::load_policy() {
   }
   log.info("policy loaded", {{log_key::file, policies_.path()}});
   ready_.set_policy_loaded();
+  return true;
+}
+
+// The deadlines and caps of the webhook port, from the flags.
+bool server_app::read_limits() {
+  auto duration = [](const std::string& flag,
+                     const std::string& text) -> std::optional<std::chrono::seconds> {
+    auto parsed = parse_duration(text);
+    if (!parsed || parsed->count() < 1000) {
+      log.error("not a usable duration (at least 1s)", {{"flag", flag}, {"value", text}});
+      return std::nullopt;
+    }
+    return std::chrono::duration_cast<std::chrono::seconds>(*parsed);
+  };
+  if (!options_.read_timeout.empty()) {
+    auto read = duration("--read-timeout", options_.read_timeout);
+    if (!read) return false;
+    limits_.header = limits_.body = *read;
+  }
+  auto idle = duration("--idle-timeout", options_.idle_timeout);
+  if (!idle) return false;
+  limits_.idle = *idle;
+  limits_.max_connections = options_.max_connections;
   return true;
 }
 
@@ -241,7 +267,8 @@ void server_app::build_endpoints() {
       },
       [this] { save_trackers(); });
   validate_.emplace(policies_, *trackers_, *writer_, *alerts_);
-  audit_.emplace(policies_, *trackers_, *writer_, *alerts_, metrics_, find_self(), audit_token_);
+  audit_.emplace(policies_, *trackers_, *writer_, *alerts_, metrics_, find_self(), audit_token_,
+                 options_.audit_rate_limit);
   if (api_token_) alerts_api_.emplace(*store_, *api_token_);
   webhook_routes_.emplace(
       webhook_routes::endpoints{*validate_, *audit_, alerts_api_ ? &*alerts_api_ : nullptr}, ready_,
@@ -250,10 +277,14 @@ void server_app::build_endpoints() {
 }
 
 bool server_app::listen() {
-  webhook_.emplace(io_, *webhook_routes_, &*tls_);
+  webhook_.emplace(io_, *webhook_routes_, &*tls_, limits_);
   ops_.emplace(io_, *ops_routes_, nullptr);
   metrics_.gauge("launchguard_open_connections", "Open connections on the webhook port.",
                  [this] { return static_cast<double>(webhook_->open_connections()); });
+  metrics_.counter_fn(
+      "launchguard_connections_rejected_total",
+      "Connections to the webhook port closed on arrival because --max-connections were open.",
+      [this] { return static_cast<double>(webhook_->rejected_connections()); });
   for (auto [server, address, name] : {std::tuple{&*webhook_, &options_.listen, "webhook"},
                                        std::tuple{&*ops_, &options_.ops_listen, "ops"}}) {
     auto bound = server->listen(*address);
@@ -310,7 +341,10 @@ int run_serve(const serve_options& options) {
   std::signal(SIGHUP, SIG_IGN);  // until the reload handler is installed: never die of SIGHUP
   note_inactive_flags(options);
   server_app app(options);
-  if (!app.load_policy() || !app.load_tls() || !app.load_tokens() || !app.open_store()) return 1;
+  if (!app.read_limits() || !app.load_policy() || !app.load_tls() || !app.load_tokens() ||
+      !app.open_store()) {
+    return 1;
+  }
   app.build_endpoints();
   if (!app.listen()) return 1;
   app.serve();

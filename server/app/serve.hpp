@@ -18,7 +18,11 @@ struct serve_options {
   std::string redis_password_file;
   std::string api_token_file;
   std::string audit_token_file;
-  unsigned threads = 0;  // 0: one per hardware thread
+  unsigned threads = 0;      // 0: one per hardware thread
+  std::string read_timeout;  // headers and body of a request; empty: 10 s and 30 s
+  std::string idle_timeout = "120s";
+  std::size_t max_connections = 4096;
+  double audit_rate_limit = 50;  // /audit requests per second per client (bursts of twice that)
   // Time allowed for in-flight requests after SIGTERM; the process exits within 5 s.
   std::chrono::milliseconds drain_deadline{4500};
 };

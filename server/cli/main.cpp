@@ -39,6 +39,20 @@ void add_serve(CLI::App& app, serve_options& options) {
   serve->add_option("--audit-token-file", options.audit_token_file,
                     "Bearer token required by POST /audit");
   serve->add_option("--threads", options.threads, "I/O threads (default: one per hardware thread)");
+  serve->add_option("--read-timeout", options.read_timeout,
+                    "Deadline for a request's headers and for its body (default 10s and 30s)");
+  serve
+      ->add_option("--idle-timeout", options.idle_timeout,
+                   "Close a keep-alive connection idle this long")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections", options.max_connections,
+                   "Connections served at once on the webhook port")
+      ->capture_default_str();
+  serve
+      ->add_option("--audit-rate-limit", options.audit_rate_limit,
+                   "POST /audit requests per second per client (bursts of twice that); 429 beyond")
+      ->capture_default_str();
 }
 
 void add_review(CLI::App& app, review_options& options) {

@@ -38,13 +38,18 @@ http_response accepted(std::size_t count) {
 
 audit_endpoint::audit_endpoint(const policy_store& policies, tracker_store& trackers,
                                store_writer& store, alert_sink& sink, metrics_registry& metrics,
-                               self_identity self, std::optional<bearer_token> token)
+                               self_identity self, std::optional<bearer_token> token,
+                               double rate_limit)
     : policies_(policies),
       store_(store),
       sink_(sink),
       events_total_(metrics.counter("launchguard_audit_events_total", "Audit events received.")),
       self_(std::move(self)),
       token_(std::move(token)),
+      limiter_(rate_limit, 2 * rate_limit),
+      limited_(
+          metrics.counter("launchguard_audit_rate_limited_total",
+                          "POST /audit requests answered 429 for exceeding --audit-rate-limit.")),
       memory_(std::make_unique<audit_memory>(
           static_cast<std::size_t>(policies.current()->tracked_keys), &trackers)) {}
 
@@ -54,6 +59,16 @@ void audit_endpoint::handle(http_request request, respond_fn respond) {
     http_response answer =
         error_response(401, "a valid bearer token (--audit-token-file) is required");
     answer.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return respond(answer);
+  }
+  // After authentication, before any decoding: a flood costs a hash lookup per request.
+  std::string client =
+      !request.client_subject.empty() ? request.client_subject : request.remote_address;
+  if (!limiter_.allow(client)) {
+    limited_.add({});
+    http_response answer = error_response(429, "too many audit requests from " + client +
+                                                   "; the limit is --audit-rate-limit per second");
+    answer.headers.emplace_back("Retry-After", "1");
     return respond(answer);
   }
   if (auto wrong = require_content_type(request, {"application/json", "application/x-ndjson"}))

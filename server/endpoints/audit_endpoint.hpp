@@ -7,6 +7,7 @@
 #include "server/alerts/alert_sink.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/endpoints/bearer_token.hpp"
+#include "server/endpoints/rate_limiter.hpp"
 #include "server/http/http_message.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/store/store_writer.hpp"
@@ -23,9 +24,10 @@ class audit_endpoint {
  public:
   static constexpr std::size_t body_limit = 16 * 1024 * 1024;
 
+  // `rate_limit`: requests per second per client (bursts of twice that); more get 429.
   audit_endpoint(const policy_store& policies, tracker_store& trackers, store_writer& store,
                  alert_sink& sink, metrics_registry& metrics, self_identity self,
-                 std::optional<bearer_token> token);
+                 std::optional<bearer_token> token, double rate_limit = 50);
 
   void handle(http_request request, respond_fn respond);
 
@@ -36,6 +38,8 @@ class audit_endpoint {
   counter_vec& events_total_;
   self_identity self_;
   std::optional<bearer_token> token_;
+  rate_limiter limiter_;
+  counter_vec& limited_;
   std::mutex memory_mutex_;  // the detections' memory is shared by every batch
   std::unique_ptr<audit_memory> memory_;
 };

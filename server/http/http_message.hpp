@@ -18,6 +18,8 @@ struct http_request {
   std::string authorization;
   std::string body;
   bool client_certificate_verified = false;  // TLS client certificate signed by --client-ca
+  std::string client_subject;                // its subject, when verified
+  std::string remote_address;                // the peer's IP address
 
   // The target without its query string: "/validate".
   std::string_view path() const {

@@ -53,11 +53,15 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
   std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections;
   std::uint64_t next_connection_id = 0;
+  std::uint64_t rejected = 0;  // connections closed at once because the cap was reached
 
   // Registers a connection; returns 0 when the cap is reached.
   std::uint64_t add(std::weak_ptr<connection> entry) {
     std::lock_guard lock(mutex);
-    if (connections.size() >= limits.max_connections) return 0;
+    if (connections.size() >= limits.max_connections) {
+      ++rejected;
+      return 0;
+    }
     std::uint64_t id = ++next_connection_id;
     connections.emplace(id, std::move(entry));
     return id;
@@ -199,6 +203,10 @@ class session : public connection {
     bool keep_alive = parser_->get().keep_alive() && !owner_->draining;
     http_request request = to_request(parser_->release());
     request.client_certificate_verified = self().client_certificate_verified();
+    if (request.client_certificate_verified) request.client_subject = self().client_subject();
+    beast::error_code ignored;
+    auto peer = tcp().socket().remote_endpoint(ignored);
+    if (!ignored) request.remote_address = peer.address().to_string();
     // The answer may come from another thread (a store commit): back onto this strand.
     respond_fn respond = [self = shared(), keep_alive](http_response answer) {
       auto executor = self->tcp().get_executor();
@@ -259,6 +267,7 @@ class plain_session : public session<plain_session>,
   void run() { start_reading(); }
   beast::tcp_stream& stream() { return stream_; }
   bool client_certificate_verified() const { return false; }
+  std::string client_subject() const { return {}; }
 
   void close_gracefully() {
     beast::error_code ignored;
@@ -295,6 +304,14 @@ class tls_session : public session<tls_session>, public std::enable_shared_from_
     SSL* native = stream_.native_handle();
     return SSL_get0_peer_certificate(native) != nullptr &&
            SSL_get_verify_result(native) == X509_V_OK;
+  }
+
+  std::string client_subject() {
+    X509* peer = SSL_get0_peer_certificate(stream_.native_handle());
+    if (peer == nullptr) return {};
+    char text[512];
+    X509_NAME_oneline(X509_get_subject_name(peer), text, sizeof text);
+    return text;
   }
 
   // Sends close_notify so the client knows the answer was complete, under a short deadline.
@@ -432,6 +449,11 @@ void http_server::shut_down() {
 std::size_t http_server::open_connections() const {
   std::lock_guard lock(state_->mutex);
   return state_->connections.size();
+}
+
+std::uint64_t http_server::rejected_connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->rejected;
 }
 
 }  // namespace launchguard::server

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,8 @@ class http_server {
 
   // Connections still open; zero after shut_down() once in-flight requests are answered.
   std::size_t open_connections() const;
+  // Connections closed on arrival because max_connections were open.
+  std::uint64_t rejected_connections() const;
 
   struct state;  // shared with the connections, which may outlive this object
 

@@ -212,6 +212,12 @@ void metrics_registry::gauge(std::string name, std::string help, std::function<d
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void metrics_registry::counter_fn(std::string name, std::string help,
+                                  std::function<double()> read) {
+  std::lock_guard lock(mutex_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
+}
+
 std::string metrics_registry::render() const {
   std::string out;
   out.reserve(8192);
@@ -222,7 +228,7 @@ std::string metrics_registry::render() const {
   for (const auto& [name, family] : histograms_)
     family->render(out);
   for (const auto& entry : gauges_) {
-    append_header(out, entry.name, entry.help, "gauge");
+    append_header(out, entry.name, entry.help, entry.type);
     out.append(entry.name).append(" ");
     append_number(out, entry.read());
     out.append("\n");

@@ -93,6 +93,8 @@ class metrics_registry {
 
   // A value read when /metrics is scraped.
   void gauge(std::string name, std::string help, std::function<double()> read);
+  // A monotonic count kept elsewhere (by a listener, say), read when /metrics is scraped.
+  void counter_fn(std::string name, std::string help, std::function<double()> read);
 
   std::string render() const;
 
@@ -101,6 +103,7 @@ class metrics_registry {
     std::string name;
     std::string help;
     std::function<double()> read;
+    const char* type = "gauge";
   };
   http_metrics http_;
   mutable std::mutex mutex_;

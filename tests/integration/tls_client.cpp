@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdexcept>
@@ -16,6 +17,9 @@ namespace launchguard::testing {
 namespace {
 
 int connect_loopback(unsigned short port) {
+  // A server that closes first must show up as an error, not kill the test with SIGPIPE.
+  static const bool ignoring_sigpipe = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+  (void)ignoring_sigpipe;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   sockaddr_in address{};
