@@ -1,5 +1,8 @@
 #include "policy/decode/json_decoder.hpp"
 
+#include <iterator>
+#include <optional>
+
 #include "policy/decode/audit_decoder.hpp"
 #include "policy/decode/object_decoder.hpp"
 
@@ -49,7 +52,8 @@ void read_embedded_object(od::value value, std::optional<kube_object>& out) {
   detail::read_kube_object(value, out.emplace());
 }
 
-void read_request(od::value value, admission_request& out) {
+// `with_objects` false reads the request's identity only, skipping object and oldObject.
+void read_request(od::value value, admission_request& out, bool with_objects = true) {
   read_object(value, [&](std::string_view key, od::value field) -> int {
     if (key == "uid") return out.uid = read_string(field), 0;
     if (key == "kind") return read_gvk(field, out.kind), 1;
@@ -67,6 +71,7 @@ void read_request(od::value value, admission_request& out) {
     }
     if (key == "userInfo") return read_user_info(field, out.user), 7;
     if (key == "dryRun") return out.dry_run = read_bool_or(field, false), 8;
+    if (!with_objects) return -1;
     if (key == "object") return read_embedded_object(field, out.object), 9;
     if (key == "oldObject") return read_embedded_object(field, out.old_object), 10;
     return -1;
@@ -105,6 +110,11 @@ struct json_decoder::impl {
     // Precise errors (a duplicate key, a number out of range) are kept as they are.
     if (found.code != decode_errc::wrong_type && found.code != decode_errc::invalid_json)
       return found;
+    return syntax_error(input).value_or(found);
+  }
+
+  // What a full parse finds wrong with the input's JSON syntax, if anything.
+  std::optional<decode_error> syntax_error(json_input input) {
     if (!validator) validator = std::make_unique<simdjson::dom::parser>();
     auto parsed = validator->parse(input.text.data(), input.text.size(), false);
     switch (parsed.error()) {
@@ -119,9 +129,12 @@ struct json_decoder::impl {
       case simdjson::EMPTY:
         return detail::failure_from(parsed.error()).to_error();
       default:
-        return found;
+        return std::nullopt;
     }
   }
+
+  // An AdmissionReview, whole or (without `with_objects`) its identity only.
+  decode_result<admission_request> review(json_input input, bool with_objects);
 
   // Decodes one JSON document whose root is an object: `read_root` reads its members. Returns
   // the error, if any, already explained.
@@ -146,17 +159,25 @@ json_decoder::json_decoder() : impl_(std::make_unique<impl>()) {}
 json_decoder::~json_decoder() = default;
 
 decode_result<admission_request> json_decoder::admission_review(json_input input) {
+  return impl_->review(input, true);
+}
+
+decode_result<admission_request> json_decoder::admission_review_shell(json_input input) {
+  return impl_->review(input, false);
+}
+
+decode_result<admission_request> json_decoder::impl::review(json_input input, bool with_objects) {
   admission_request out;
   std::string kind;
   bool has_request = false;
-  auto failed = impl_->decode_root(input, [&](od::object root) {
+  auto failed = decode_root(input, [&](od::object root) {
     read_object(root, [&](std::string_view key, od::value field) -> int {
       if (key == "apiVersion") return out.review_api_version = read_string(field), 0;
       if (key == "kind") return kind = read_string(field), 1;
       if (key == "request") {
         if (!field.is_null()) {
           has_request = true;
-          read_request(field, out);
+          read_request(field, out, with_objects);
         }
         return 2;
       }
@@ -198,11 +219,20 @@ bool audit_api_version(std::string_view version) {
 }  // namespace
 
 decode_result<std::size_t> json_decoder::audit_events(json_input input,
-                                                      std::vector<audit_event>& out) {
+                                                      std::vector<audit_event>& out,
+                                                      std::vector<skipped_event>* skipped) {
   std::string kind;
   std::size_t first = out.size();
   audit_event single;
   bool has_items = false;
+  std::vector<skipped_event> bad;
+  // One item that is not a decodable Event; the iterator skips what the item left unread.
+  auto skip = [&](std::size_t index, decode_failure failure) {
+    failure.prepend_index(index);
+    failure.prepend_key("items");
+    bad.push_back({index, failure.to_error(), std::move(out.back())});
+    out.pop_back();
+  };
   auto failed = impl_->decode_root(input, [&](od::object root) {
     read_object(root, [&](std::string_view key, od::value field) -> int {
       if (key == "kind") return kind = read_string(field), 40;
@@ -210,7 +240,21 @@ decode_result<std::size_t> json_decoder::audit_events(json_input input,
         has_items = true;
         std::size_t index = 0;
         detail::read_array_capped(field, max_events_per_document, [&](od::value item) {
-          detail::read_audit_event(od::object(item.get_object()), out.emplace_back());
+          audit_event& event = out.emplace_back();
+          if (skipped == nullptr) {
+            detail::read_audit_event(od::object(item.get_object()), event);
+          } else {
+            try {
+              detail::read_audit_event(od::object(item.get_object()), event);
+            } catch (const decode_failure& failure) {
+              if (failure.code() == decode_errc::invalid_json) throw;
+              skip(index, failure);
+            } catch (const simdjson::simdjson_error& error) {
+              decode_failure failure = detail::failure_from(error.error());
+              if (failure.code() == decode_errc::invalid_json) throw;
+              skip(index, failure);
+            }
+          }
           ++index;
         });
         return 41;
@@ -218,10 +262,14 @@ decode_result<std::size_t> json_decoder::audit_events(json_input input,
       return detail::read_audit_field(key, field, single);
     });
   });
+  // On-Demand reads only what it visits: an item it saw as the wrong type may be where a
+  // truncated document stops. Skipping is for valid JSON only.
+  if (!failed && !bad.empty()) failed = impl_->syntax_error(input);
   if (failed) {
     out.resize(first);
     return *failed;
   }
+  if (skipped != nullptr) std::move(bad.begin(), bad.end(), std::back_inserter(*skipped));
   if (kind == "EventList" || (kind.empty() && has_items)) {
     if (!audit_api_version(single.api_version)) {
       out.resize(first);

@@ -29,6 +29,7 @@ class decode_failure {
   void prepend_index(std::size_t index);
 
   decode_error to_error() const;
+  decode_errc code() const { return code_; }
 
  private:
   decode_errc code_;

@@ -159,6 +159,14 @@ decision admit_with(const policy& rules, const admission_request& request,
   return d;
 }
 
+decision admit_undecodable(const policy& rules, const admission_request& shell,
+                           std::string_view decision_id, const std::string& problem) {
+  decision d;
+  d.audit_annotations.emplace_back("decision-id", std::string(decision_id));
+  internal_error(rules, shell, "its object does not decode: " + problem, d);
+  return d;
+}
+
 decision admit(const policy& rules, const admission_request& request,
                std::string_view decision_id) {
   return admit_with(rules, request, decision_id, evaluate);

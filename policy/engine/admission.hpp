@@ -30,6 +30,13 @@ decision admit_and_track(const policy& rules, const admission_request& request,
                          std::string_view decision_id, tracker_store& trackers,
                          std::int64_t now_ms);
 
+// The decision for a request whose object could not be decoded (over the decoder's caps, a
+// duplicate key): `shell` is what could be read of it (admission_review_shell). Like an
+// evaluation failure, it is webhook-internal-error and follows failureMode, so a crafted
+// object cannot turn enforcement into a failed call that failurePolicy: Ignore lets through.
+decision admit_undecodable(const policy& rules, const admission_request& shell,
+                           std::string_view decision_id, const std::string& problem);
+
 // What the rules found for a request, before actions and exemptions apply.
 using evaluator = violations (*)(const policy&, const admission_request&,
                                  const namespace_settings&);

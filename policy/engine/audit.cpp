@@ -150,4 +150,27 @@ std::vector<alert> observe(const policy& rules, const audit_event& e, audit_memo
   return out;
 }
 
+std::vector<alert> undecodable_event(const policy& rules, const audit_event& partial,
+                                     const std::string& problem, std::int64_t now_ms) {
+  bool counted_stage = partial.stage.empty() || partial.stage == "ResponseComplete" ||
+                       (is_connection(partial) && partial.stage == "ResponseStarted");
+  if (!counted_stage || is_dry_run(partial)) return {};
+  violations found;
+  found.push_back({rule_id::webhook_internal_error,
+                   "launchguard could not evaluate this audit event: " + problem,
+                   {{"auditID", partial.audit_id}, {"problem", problem}}});
+  const namespace_settings& ns = rules.settings_for(partial.object.namespace_name);
+  request_scope scope{partial.object.namespace_name, partial.principal(), ns.mode, action::enforce};
+  audit_event timed = partial;
+  if (timed.stage_ms == 0) timed.stage_ms = now_ms;
+  std::vector<alert> out;
+  for (auto& f : judge(rules, scope, std::move(found))) {
+    f.result = outcome::recorded;
+    alert a = audit_alert(timed, f, alert_source::audit, "");
+    if (!partial.audit_id.empty()) a.once_key = "undecodable/" + partial.audit_id;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 }  // namespace launchguard

@@ -28,4 +28,12 @@ namespace launchguard {
 std::vector<alert> observe(const policy& rules, const audit_event& event, audit_memory& memory,
                            const self_identity& self);
 
+// The alert for an audit event that did not decode (json_decoder's skipped_event): its
+// detections could not run, and a crafted object is a way to make them not run. `partial`
+// holds the fields read before the problem. webhook-internal-error, judged like any rule
+// (actions, exemptions, namespace modes), once per auditID, on the stages observe() counts;
+// `now_ms` times it when the event's stageTimestamp was not read.
+std::vector<alert> undecodable_event(const policy& rules, const audit_event& partial,
+                                     const std::string& problem, std::int64_t now_ms);
+
 }  // namespace launchguard

@@ -7,7 +7,6 @@ namespace {
 
 constexpr std::uint8_t both = from_admission | from_audit;
 constexpr std::uint8_t audit_only = from_audit;
-constexpr std::uint8_t admission_only = from_admission;
 
 // The Pod Security Standards checks share their response steps: they judge the same pod spec
 // and a responder asks the same questions; only the field named in the alert evidence differs.
@@ -1068,12 +1067,13 @@ const rule_info* catalog_entries() {
           .title = "launchguard failed to evaluate a request",
           .default_severity = severity::high,
           .default_action = action::audit,
-          .sources = admission_only,
+          .sources = both,
           .tactics = {"Defense Evasion"},
           .techniques = {"T1562.001"},
           .goal = "Record admission requests launchguard could not evaluate, which failureMode "
-                  "then allowed or denied; crafted objects that trigger errors are a way past "
-                  "admission.",
+                  "then allowed or denied, and audit events whose detections could not run (an "
+                  "object over the decoder's limits, say); crafted objects that trigger errors "
+                  "are a way past admission and past audit.",
           .false_positives =
               "Bugs or resource pressure in launchguard itself. Keep failureMode: closed where "
               "availability allows and report the bug; rules.webhook-internal-error.action only "

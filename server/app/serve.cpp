@@ -172,7 +172,14 @@ bool server_app::read_limits() {
   auto idle = duration("--idle-timeout", options_.idle_timeout);
   if (!idle) return false;
   limits_.idle = *idle;
+  if (options_.max_connections == 0) {
+    log.error("--max-connections must be at least 1");
+    return false;
+  }
   limits_.max_connections = options_.max_connections;
+  limits_.max_connections_per_client = options_.max_connections_per_client != 0
+                                           ? options_.max_connections_per_client
+                                           : std::max<std::size_t>(1, options_.max_connections / 4);
   return true;
 }
 
@@ -278,13 +285,24 @@ void server_app::build_endpoints() {
 
 bool server_app::listen() {
   webhook_.emplace(io_, *webhook_routes_, &*tls_, limits_);
-  ops_.emplace(io_, *ops_routes_, nullptr);
+  // The ops port answers probes and scrapes: a few connections, and none held for long.
+  session_limits ops_limits;
+  ops_limits.idle = std::chrono::seconds(30);
+  ops_limits.max_connections = 256;
+  ops_limits.max_connections_per_client = 64;
+  ops_.emplace(io_, *ops_routes_, nullptr, ops_limits);
   metrics_.gauge("launchguard_open_connections", "Open connections on the webhook port.",
                  [this] { return static_cast<double>(webhook_->open_connections()); });
-  metrics_.counter_fn(
-      "launchguard_connections_rejected_total",
-      "Connections to the webhook port closed on arrival because --max-connections were open.",
-      [this] { return static_cast<double>(webhook_->rejected_connections()); });
+  metrics_.counter_fn("launchguard_connections_rejected_total",
+                      "Connections to the webhook port closed on arrival: --max-connections open "
+                      "and none idle, or --max-connections-per-client from that address.",
+                      [this] { return static_cast<double>(webhook_->rejected_connections()); });
+  metrics_.counter_fn("launchguard_connections_evicted_total",
+                      "Idle webhook connections closed to make room at --max-connections.",
+                      [this] { return static_cast<double>(webhook_->evicted_connections()); });
+  metrics_.counter_fn("launchguard_ops_connections_rejected_total",
+                      "Connections to the ops port closed on arrival (256 open, 64 per address).",
+                      [this] { return static_cast<double>(ops_->rejected_connections()); });
   for (auto [server, address, name] : {std::tuple{&*webhook_, &options_.listen, "webhook"},
                                        std::tuple{&*ops_, &options_.ops_listen, "ops"}}) {
     auto bound = server->listen(*address);
@@ -298,7 +316,8 @@ bool server_app::listen() {
   return true;
 }
 
-// SIGTERM or SIGINT drains and stops; SIGHUP reloads the policy now, changed or not.
+// SIGTERM or SIGINT drains and stops; SIGHUP reloads the policy and the TLS files now, changed or
+// not.
 void server_app::handle_signals() {
   drain_.emplace(io_, ready_, *webhook_, *ops_, options_.drain_deadline);
   stop_signals_.async_wait([this](boost::system::error_code ec, int signal) {

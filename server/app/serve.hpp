@@ -22,6 +22,7 @@ struct serve_options {
   std::string read_timeout;  // headers and body of a request; empty: 10 s and 30 s
   std::string idle_timeout = "120s";
   std::size_t max_connections = 4096;
+  std::size_t max_connections_per_client = 0;  // 0: a quarter of max_connections
   double audit_rate_limit = 50;  // /audit requests per second per client (bursts of twice that)
   // Time allowed for in-flight requests after SIGTERM; the process exits within 5 s.
   std::chrono::milliseconds drain_deadline{4500};

@@ -49,6 +49,9 @@ void add_serve(CLI::App& app, serve_options& options) {
       ->add_option("--max-connections", options.max_connections,
                    "Connections served at once on the webhook port")
       ->capture_default_str();
+  serve->add_option("--max-connections-per-client", options.max_connections_per_client,
+                    "Connections one address may hold on the webhook port (default: a quarter of "
+                    "--max-connections)");
   serve
       ->add_option("--audit-rate-limit", options.audit_rate_limit,
                    "POST /audit requests per second per client (bursts of twice that); 429 beyond")

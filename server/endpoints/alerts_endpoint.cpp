@@ -79,14 +79,13 @@ outcome<alert_query> parse_alert_query(std::string_view query) {
   return q;
 }
 
+std::optional<http_response> alerts_endpoint::screen(const http_request& request) const {
+  if (auto wrong = require_method(request, "GET")) return wrong;
+  return require_bearer(request, token_, "--api-token-file");
+}
+
 http_response alerts_endpoint::handle(const http_request& request) {
-  if (auto wrong = require_method(request, "GET")) return *wrong;
-  if (!token_.accepts(request.authorization)) {
-    http_response answer =
-        error_response(401, "a valid bearer token (--api-token-file) is required");
-    answer.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return answer;
-  }
+  if (auto wrong = screen(request)) return *wrong;
   auto query = parse_alert_query(request.query());
   if (!query) return error_response(400, query.error().message);
   auto rows = store_.query(*query);

@@ -17,6 +17,8 @@ class alerts_endpoint {
   alerts_endpoint(alert_store& store, bearer_token token)
       : store_(store), token_(std::move(token)) {}
 
+  // Method and token, from the headers alone.
+  std::optional<http_response> screen(const http_request& request) const;
   http_response handle(const http_request& request);
 
  private:

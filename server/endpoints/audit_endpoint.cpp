@@ -2,36 +2,51 @@
 
 #include "policy/decode/json_decoder.hpp"
 #include "server/endpoints/endpoint_util.hpp"
+#include "server/util/log.hpp"
 
 namespace launchguard::server {
 namespace {
+
+const logger log{"audit"};
 
 bool is_ndjson(const http_request& request) {
   std::string_view type = request.content_type;
   return type.substr(0, type.find(';')).find("ndjson") != std::string_view::npos;
 }
 
-// The events of the body, or the 400 that says what is wrong with it.
-outcome<std::vector<audit_event>> decode_events(http_request& request) {
-  thread_local json_decoder decoder;
+// The events of a body: those that decoded, and those that did not, with what could be read
+// of them. A body none of whose events decode is the 400 that says what is wrong with it.
+struct decoded_batch {
   std::vector<audit_event> events;
+  std::vector<json_decoder::skipped_event> skipped;
+};
+
+outcome<decoded_batch> decode_events(http_request& request) {
+  thread_local json_decoder decoder;
+  decoded_batch batch;
   json_input input = padded(request.body);
   if (is_ndjson(request)) {
-    auto errors = decoder.audit_event_lines(input, events);
-    if (!errors.empty()) {
+    auto errors = decoder.audit_event_lines(input, batch.events);
+    if (!errors.empty() && batch.events.empty()) {
       return failure{
           "line " + std::to_string(errors.front().line) + ": " + errors.front().error.message +
           (errors.size() > 1 ? " (and " + std::to_string(errors.size() - 1) + " more lines)" : "")};
     }
-    return events;
+    for (auto& bad : errors) {
+      bad.error.message = "line " + std::to_string(bad.line) + ": " + bad.error.message;
+      batch.skipped.push_back({bad.line - 1, std::move(bad.error), {}});
+    }
+    return batch;
   }
-  auto decoded = decoder.audit_events(input, events);
+  auto decoded = decoder.audit_events(input, batch.events, &batch.skipped);
   if (!decoded) return failure{decoded.error().message};
-  return events;
+  return batch;
 }
 
-http_response accepted(std::size_t count) {
-  return json_response(200, "{\"accepted\":" + std::to_string(count) + "}");
+http_response accepted(std::size_t count, std::size_t rejected) {
+  std::string body = "{\"accepted\":" + std::to_string(count);
+  if (rejected > 0) body += ",\"rejected\":" + std::to_string(rejected);
+  return json_response(200, body + "}");
 }
 
 }  // namespace
@@ -47,21 +62,28 @@ audit_endpoint::audit_endpoint(const policy_store& policies, tracker_store& trac
       self_(std::move(self)),
       token_(std::move(token)),
       limiter_(rate_limit, 2 * rate_limit),
+      rejected_(metrics.counter("launchguard_audit_events_rejected_total",
+                                "Audit events skipped because they do not decode; each raises "
+                                "webhook-internal-error.")),
       limited_(
           metrics.counter("launchguard_audit_rate_limited_total",
                           "POST /audit requests answered 429 for exceeding --audit-rate-limit.")),
       memory_(std::make_unique<audit_memory>(
           static_cast<std::size_t>(policies.current()->tracked_keys), &trackers)) {}
 
-void audit_endpoint::handle(http_request request, respond_fn respond) {
-  if (auto wrong = require_method(request, "POST")) return respond(*wrong);
-  if (token_ && !token_->accepts(request.authorization)) {
-    http_response answer =
-        error_response(401, "a valid bearer token (--audit-token-file) is required");
-    answer.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return respond(answer);
+// What the headers alone decide: checked before the body is read, so an unauthenticated or
+// throttled client cannot make the server buffer 16 MiB.
+std::optional<http_response> audit_endpoint::check_headers(const http_request& request) const {
+  if (auto wrong = require_method(request, "POST")) return wrong;
+  if (token_) {
+    if (auto wrong = require_bearer(request, *token_, "--audit-token-file")) return wrong;
   }
-  // After authentication, before any decoding: a flood costs a hash lookup per request.
+  return require_content_type(request, {"application/json", "application/x-ndjson"});
+}
+
+std::optional<http_response> audit_endpoint::screen(const http_request& request) {
+  if (auto wrong = check_headers(request)) return wrong;
+  // After authentication, before the body: a flood costs a hash lookup per request.
   std::string client =
       !request.client_subject.empty() ? request.client_subject : request.remote_address;
   if (!limiter_.allow(client)) {
@@ -69,29 +91,43 @@ void audit_endpoint::handle(http_request request, respond_fn respond) {
     http_response answer = error_response(429, "too many audit requests from " + client +
                                                    "; the limit is --audit-rate-limit per second");
     answer.headers.emplace_back("Retry-After", "1");
-    return respond(answer);
+    return answer;
   }
-  if (auto wrong = require_content_type(request, {"application/json", "application/x-ndjson"}))
-    return respond(*wrong);
-  auto events = decode_events(request);
-  if (!events)
-    return respond(error_response(
-        400,
-        "not an audit.k8s.io EventList, Event or JSON lines of Events: " + events.error().message));
-  events_total_.add({}, events->size());
+  return std::nullopt;
+}
+
+void audit_endpoint::handle(http_request request, respond_fn respond) {
+  if (auto wrong = check_headers(request)) return respond(*wrong);
+  auto decoded = decode_events(request);
+  if (!decoded)
+    return respond(
+        error_response(400, "not an audit.k8s.io EventList, Event or JSON lines of Events: " +
+                                decoded.error().message));
+  std::vector<audit_event>& events = decoded->events;
+  events_total_.add({}, events.size() + decoded->skipped.size());
+  if (!decoded->skipped.empty()) rejected_.add({}, decoded->skipped.size());
 
   std::shared_ptr<const policy> snapshot = policies_.current();
   std::vector<input_alerts> batch;
-  batch.reserve(events->size());
+  batch.reserve(events.size() + decoded->skipped.size());
   {
     std::lock_guard lock(memory_mutex_);
-    for (const auto& e : *events) {
+    for (const auto& e : events) {
       batch.push_back({e.audit_id.empty() ? std::string() : e.audit_id + "/" + e.stage,
                        observe(*snapshot, e, *memory_, self_)});
     }
   }
-  std::size_t count = events->size();
-  store_.submit(std::move(batch), [this, count, respond](outcome<commit_result> result) {
+  std::int64_t now = now_unix_ms();
+  for (const auto& bad : decoded->skipped) {
+    log.warn("audit event does not decode", {{"auditID", bad.partial.audit_id},
+                                             {"index", std::to_string(bad.index)},
+                                             {"problem", bad.error.message}});
+    batch.push_back(
+        {std::string(), undecodable_event(*snapshot, bad.partial, bad.error.message, now)});
+  }
+  std::size_t count = events.size();
+  std::size_t rejected = decoded->skipped.size();
+  store_.submit(std::move(batch), [this, count, rejected, respond](outcome<commit_result> result) {
     if (!result) {
       http_response answer =
           error_response(503, "alerts could not be stored durably: " + result.error().message);
@@ -99,7 +135,7 @@ void audit_endpoint::handle(http_request request, respond_fn respond) {
       return respond(answer);
     }
     sink_.publish(std::move(result->raised));
-    respond(accepted(count));
+    respond(accepted(count, rejected));
   });
 }
 

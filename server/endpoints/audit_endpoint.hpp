@@ -29,6 +29,10 @@ class audit_endpoint {
                  alert_sink& sink, metrics_registry& metrics, self_identity self,
                  std::optional<bearer_token> token, double rate_limit = 50);
 
+  // Before the body is read: method, token, media type and the per-client rate limit.
+  std::optional<http_response> screen(const http_request& request);
+
+  // The whole request. Checks the headers again (not the rate limit, which screen() spent).
   void handle(http_request request, respond_fn respond);
 
  private:
@@ -38,7 +42,10 @@ class audit_endpoint {
   counter_vec& events_total_;
   self_identity self_;
   std::optional<bearer_token> token_;
+  std::optional<http_response> check_headers(const http_request& request) const;
+
   rate_limiter limiter_;
+  counter_vec& rejected_;
   counter_vec& limited_;
   std::mutex memory_mutex_;  // the detections' memory is shared by every batch
   std::unique_ptr<audit_memory> memory_;

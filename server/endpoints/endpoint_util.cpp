@@ -49,4 +49,13 @@ std::optional<http_response> require_content_type(
   return error_response(415, "content type " + got + " is not accepted; send " + expected);
 }
 
+std::optional<http_response> require_bearer(const http_request& request, const bearer_token& token,
+                                            std::string_view flag) {
+  if (token.accepts(request.authorization)) return std::nullopt;
+  http_response answer =
+      error_response(401, "a valid bearer token (" + std::string(flag) + ") is required");
+  answer.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return answer;
+}
+
 }  // namespace launchguard::server

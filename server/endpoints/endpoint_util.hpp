@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "server/endpoints/bearer_token.hpp"
 #include "server/http/http_message.hpp"
 
 namespace launchguard::server {
@@ -14,5 +15,10 @@ std::optional<http_response> require_method(const http_request& request, std::st
 // the comparison is case-insensitive).
 std::optional<http_response> require_content_type(const http_request& request,
                                                   std::initializer_list<std::string_view> accepted);
+
+// 401 with WWW-Authenticate unless the request carries `token`; `flag` names where the
+// token comes from ("--api-token-file").
+std::optional<http_response> require_bearer(const http_request& request, const bearer_token& token,
+                                            std::string_view flag);
 
 }  // namespace launchguard::server

@@ -55,14 +55,44 @@ std::size_t webhook_routes::body_limit(std::string_view path) const {
   return small_body_limit;
 }
 
+std::optional<http_response> webhook_routes::certificate_check(const http_request& head,
+                                                               endpoint e) const {
+  bool needs_certificate = e == endpoint::validate || e == endpoint::audit;
+  if (needs_certificate && require_client_certificate_ && !head.client_certificate_verified) {
+    return error_response(403, "a client certificate signed by the --client-ca CA is required");
+  }
+  return std::nullopt;
+}
+
+// What the headers decide, the client certificate first.
+std::optional<http_response> webhook_routes::check(const http_request& head, endpoint e) {
+  if (auto wrong = certificate_check(head, e)) return wrong;
+  switch (e) {
+    case endpoint::validate:
+      return validate_endpoint::screen(head);
+    case endpoint::audit:
+      return served_.audit.screen(head);
+    case endpoint::alerts:
+      if (served_.alerts) return served_.alerts->screen(head);
+      return not_found(head);
+    case endpoint::other:
+      return not_found(head);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<http_response> webhook_routes::screen(const http_request& head) {
+  endpoint e = endpoint_of(head.path());
+  auto answer = check(head, e);
+  if (answer) metrics_.http().record(e, answer->status, 0);
+  return answer;
+}
+
 void webhook_routes::handle(http_request request, respond_fn respond) {
   endpoint e = endpoint_of(request.path());
   respond = measured(metrics_, e, std::move(respond));
-  bool needs_certificate = e == endpoint::validate || e == endpoint::audit;
-  if (needs_certificate && require_client_certificate_ && !request.client_certificate_verified) {
-    return respond(
-        error_response(403, "a client certificate signed by the --client-ca CA is required"));
-  }
+  if (auto wrong = certificate_check(request, e)) return respond(*wrong);
   switch (e) {
     case endpoint::validate:
       return respond(served_.validate.handle(request));

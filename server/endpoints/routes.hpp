@@ -31,9 +31,13 @@ class webhook_routes : public request_handler {
         require_client_certificate_(require_client_certificate) {}
 
   std::size_t body_limit(std::string_view path) const override;
+  std::optional<http_response> screen(const http_request& head) override;
   void handle(http_request request, respond_fn respond) override;
 
  private:
+  std::optional<http_response> check(const http_request& head, endpoint e);
+  std::optional<http_response> certificate_check(const http_request& head, endpoint e) const;
+
   endpoints served_;
   const readiness& ready_;
   metrics_registry& metrics_;

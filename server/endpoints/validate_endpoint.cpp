@@ -10,6 +10,10 @@
 
 namespace launchguard::server {
 
+namespace {
+const logger log{"validate"};
+}  // namespace
+
 decision_ids::decision_ids() {
   std::random_device entropy;
   std::uint64_t random = (std::uint64_t{entropy()} << 32) | entropy();
@@ -33,18 +37,32 @@ void validate_endpoint::record(std::vector<alert> raised) {
                 });
 }
 
+std::optional<http_response> validate_endpoint::screen(const http_request& request) {
+  if (auto wrong = require_method(request, "POST")) return wrong;
+  return require_content_type(request, {"application/json"});
+}
+
 http_response validate_endpoint::handle(http_request& request) {
-  if (auto wrong = require_method(request, "POST")) return *wrong;
-  if (auto wrong = require_content_type(request, {"application/json"})) return *wrong;
+  if (auto wrong = screen(request)) return *wrong;
 
   thread_local json_decoder decoder;  // one per I/O thread: its buffers are reused
-  auto review = decoder.admission_review(padded(request.body));
-  if (!review) return error_response(400, "not a valid AdmissionReview: " + review.error().message);
-
   std::shared_ptr<const policy> snapshot = policies_.current();
   std::string decision_id = ids_.next();
   std::int64_t now = now_unix_ms();
-  decision verdict = admit_and_track(*snapshot, *review, decision_id, trackers_, now);
+  decision verdict;
+  auto review = decoder.admission_review(padded(request.body));
+  if (review) {
+    verdict = admit_and_track(*snapshot, *review, decision_id, trackers_, now);
+  } else {
+    // A review whose object does not decode is still answered, as failureMode says: a 400
+    // would be a failed call, which failurePolicy: Ignore turns into an admission.
+    std::string problem = review.error().message;
+    review = decoder.admission_review_shell(padded(request.body));
+    if (!review) return error_response(400, "not a valid AdmissionReview: " + problem);
+    log.warn("admission request does not decode",
+             {{"uid", review->uid}, {"namespace", review->namespace_name}, {"problem", problem}});
+    verdict = admit_undecodable(*snapshot, *review, decision_id, problem);
+  }
   if (!review->dry_run && !verdict.fired.empty()) {
     std::vector<alert> raised;
     raised.reserve(verdict.fired.size());

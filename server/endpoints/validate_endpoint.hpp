@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "policy/track/tracker_store.hpp"
@@ -35,6 +36,8 @@ class validate_endpoint {
                     alert_sink& sink)
       : policies_(policies), trackers_(trackers), store_(store), sink_(sink) {}
 
+  // Method and media type, from the headers alone.
+  static std::optional<http_response> screen(const http_request& request);
   http_response handle(http_request& request);
 
  private:

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -72,6 +73,15 @@ class request_handler {
   // Called once the headers are in: the largest body this path accepts. Larger bodies are
   // answered 413 without being read.
   virtual std::size_t body_limit(std::string_view path) const = 0;
+
+  // Called once the headers are in, before the body is read, with `head` (the request
+  // without its body): an answer here (401, 403, 405, 415, 429...) is sent at once and the
+  // connection closed, so a client that may not send a body never gets to make the server
+  // buffer one. Null lets the request through to handle().
+  virtual std::optional<http_response> screen(const http_request& head) {
+    (void)head;
+    return std::nullopt;
+  }
 
   // Answers through `respond`, at once or later (after a durable commit, say); the
   // connection waits for the answer without holding up its I/O thread.

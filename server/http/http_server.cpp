@@ -34,6 +34,13 @@ class connection {
  public:
   virtual ~connection() = default;
   virtual void close_if_idle() = 0;  // thread-safe
+  enum class wait : std::uint8_t { busy, first_request, next_request };
+  // busy while a request is read or answered; otherwise waiting for the first request of a
+  // new connection or the next one of a keep-alive connection.
+  wait waiting() const { return waiting_.load(std::memory_order_relaxed); }
+
+ protected:
+  std::atomic<wait> waiting_{wait::busy};
 };
 
 }  // namespace
@@ -51,24 +58,63 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
 
   mutable std::mutex mutex;
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
-  std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections;
+  struct entry {
+    std::weak_ptr<connection> live;
+    std::string client;  // the peer's address
+  };
+  std::unordered_map<std::uint64_t, entry> connections;
+  std::unordered_map<std::string, std::size_t> per_client;
   std::uint64_t next_connection_id = 0;
-  std::uint64_t rejected = 0;  // connections closed at once because the cap was reached
+  std::uint64_t rejected = 0;  // connections closed at once: a cap was reached
+  std::uint64_t evicted = 0;   // idle connections closed to make room for a new one
 
-  // Registers a connection; returns 0 when the cap is reached.
-  std::uint64_t add(std::weak_ptr<connection> entry) {
+  // Registers a connection from `client`; returns 0 when it must be refused. At the cap, an
+  // idle keep-alive connection is closed to make room, so connections parked by one client
+  // cannot lock out the API server; a small overshoot covers the closes in flight. One client
+  // may hold at most max_connections_per_client.
+  std::uint64_t add(std::weak_ptr<connection> live, const std::string& client) {
     std::lock_guard lock(mutex);
-    if (connections.size() >= limits.max_connections) {
+    std::size_t& mine = per_client[client];
+    bool over_client_cap = mine >= limits.max_connections_per_client;
+    bool over_cap = connections.size() >= limits.max_connections &&
+                    (connections.size() >= hard_cap() || !evict_one_idle());
+    if (over_client_cap || over_cap) {
+      if (mine == 0) per_client.erase(client);
       ++rejected;
       return 0;
     }
+    ++mine;
     std::uint64_t id = ++next_connection_id;
-    connections.emplace(id, std::move(entry));
+    connections.emplace(id, entry{std::move(live), client});
     return id;
   }
   void remove(std::uint64_t id) {
     std::lock_guard lock(mutex);
-    connections.erase(id);
+    auto found = connections.find(id);
+    if (found == connections.end()) return;
+    auto client = per_client.find(found->second.client);
+    if (client != per_client.end() && --client->second == 0) per_client.erase(client);
+    connections.erase(found);
+  }
+  std::size_t hard_cap() const { return limits.max_connections + limits.max_connections / 16 + 1; }
+  // Under the mutex. Asks one idle connection to close, one that never sent a request if
+  // there is one (a client that keeps its connections fresh and silent is the likelier
+  // attacker; the API server's idle connections have served requests); false when none is.
+  bool evict_one_idle() {
+    std::shared_ptr<connection> kept_alive;
+    for (auto& [id, e] : connections) {
+      auto live = e.live.lock();
+      if (!live) continue;
+      auto state = live->waiting();
+      if (state == connection::wait::first_request) return evict(*live);
+      if (state == connection::wait::next_request && !kept_alive) kept_alive = std::move(live);
+    }
+    return kept_alive && evict(*kept_alive);
+  }
+  bool evict(connection& idle) {
+    idle.close_if_idle();
+    ++evicted;
+    return true;
   }
 
   void accept(std::shared_ptr<tcp::acceptor> acceptor);
@@ -87,13 +133,13 @@ bool expects_continue(const http::request<http::string_body>& header) {
   return beast::iequals(expect, "100-continue");
 }
 
-http_request to_request(http::request<http::string_body>&& message) {
+// The request as endpoints see it, without its body.
+http_request head_of(const http::request<http::string_body>& message) {
   http_request out;
   out.method = std::string(message.method_string());
   out.target = std::string(message.target());
   out.content_type = std::string(message[http::field::content_type]);
   out.authorization = std::string(message[http::field::authorization]);
-  out.body = std::move(message.body());
   return out;
 }
 
@@ -117,12 +163,13 @@ class session : public connection {
     // then a large Content-Length must not fail the header read with a generic error.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
-    // Wait for the first byte under the idle deadline; the header deadline starts then.
-    idle_ = true;
-    tcp().expires_after(owner_->limits.idle);
+    // Wait for the first byte under the idle deadline (the header deadline for a new
+    // connection, which has not earned a long wait); the header deadline starts then.
+    waiting_ = served_ == 0 ? wait::first_request : wait::next_request;
+    tcp().expires_after(served_ == 0 ? owner_->limits.header : owner_->limits.idle);
     self().stream().async_read_some(
         buffer_.prepare(4096), [self = shared()](beast::error_code ec, std::size_t bytes) {
-          self->idle_ = false;
+          self->waiting_ = wait::busy;
           if (ec) return self->close_now();  // closed by the client, idle timeout or shut_down
           self->buffer_.commit(bytes);
           self->read_header();
@@ -131,7 +178,7 @@ class session : public connection {
 
   void close_if_idle() override {
     net::dispatch(tcp().get_executor(), [self = shared()] {
-      if (self->idle_) self->tcp().cancel();
+      if (self->waiting_ != wait::busy) self->tcp().cancel();
     });
   }
 
@@ -168,6 +215,20 @@ class session : public connection {
       return self().close_now();
     }
     const auto& header = parser_->get();
+    head_ = head_of(header);
+    head_.client_certificate_verified = self().client_certificate_verified();
+    if (head_.client_certificate_verified) head_.client_subject = self().client_subject();
+    beast::error_code ignored;
+    auto peer = tcp().socket().remote_endpoint(ignored);
+    if (!ignored) head_.remote_address = peer.address().to_string();
+    // Authentication, method and the like are decided before the body is read.
+    std::optional<http_response> refused;
+    try {
+      refused = owner_->handler.screen(head_);
+    } catch (const std::exception& error) {
+      refused = error_response(500, std::string("internal error: ") + error.what());
+    }
+    if (refused) return refuse(std::move(*refused));
     std::size_t limit = owner_->handler.body_limit(path_of(header.target()));
     if (auto length = parser_->content_length(); length && *length > limit) {
       return reply_and_close(error_response(413, body_limit_message(limit)));
@@ -175,6 +236,19 @@ class session : public connection {
     body_limit_ = limit;
     parser_->body_limit(limit);
     if (expects_continue(header)) return send_continue();
+    read_body();
+  }
+
+  // A request refused from its headers. A small body already on its way is read and dropped,
+  // so the connection stays usable; a large or unannounced one is never read, and closing
+  // with it unread is the point.
+  void refuse(http_response answer) {
+    constexpr std::uint64_t drained_at_most = 64 * 1024;
+    auto length = parser_->content_length();
+    bool small = !parser_->chunked() && (!length || *length <= drained_at_most);
+    if (!small || expects_continue(parser_->get())) return reply_and_close(std::move(answer));
+    refused_ = std::move(answer);
+    parser_->body_limit(drained_at_most);
     read_body();
   }
 
@@ -201,12 +275,14 @@ class session : public connection {
     if (ec) return self().close_now();  // timeout, reset, or a broken chunked encoding
 
     bool keep_alive = parser_->get().keep_alive() && !owner_->draining;
-    http_request request = to_request(parser_->release());
-    request.client_certificate_verified = self().client_certificate_verified();
-    if (request.client_certificate_verified) request.client_subject = self().client_subject();
-    beast::error_code ignored;
-    auto peer = tcp().socket().remote_endpoint(ignored);
-    if (!ignored) request.remote_address = peer.address().to_string();
+    if (refused_) {
+      http_response answer = std::move(*refused_);
+      refused_.reset();
+      return send(std::move(answer), keep_alive);
+    }
+    http_request request = std::move(head_);
+    request.body = std::move(parser_->release().body());
+    ++served_;
     // The answer may come from another thread (a store commit): back onto this strand.
     respond_fn respond = [self = shared(), keep_alive](http_response answer) {
       auto executor = self->tcp().get_executor();
@@ -253,7 +329,9 @@ class session : public connection {
   http::response<http::string_body> response_;
   http::response<http::empty_body> continue_;
   std::size_t body_limit_ = 0;
-  bool idle_ = false;
+  std::uint64_t served_ = 0;              // requests read on this connection
+  http_request head_;                     // the request being read, until its body is in
+  std::optional<http_response> refused_;  // its answer, when screen() refused it
 };
 
 class plain_session : public session<plain_session>,
@@ -331,8 +409,9 @@ class tls_session : public session<tls_session>, public std::enable_shared_from_
 };
 
 template <class session_type>
-void register_and_run(const std::shared_ptr<session_type>& created, http_server::state& owner) {
-  std::uint64_t id = owner.add(created);
+void register_and_run(const std::shared_ptr<session_type>& created, http_server::state& owner,
+                      const std::string& client) {
+  std::uint64_t id = owner.add(created, client);
   if (id == 0) return created->close_now();  // over the connection cap
   created->set_id(id);
   created->run();
@@ -343,12 +422,15 @@ void register_and_run(const std::shared_ptr<session_type>& created, http_server:
 void http_server::state::start_session(tcp::socket socket) {
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
+  auto peer = socket.remote_endpoint(ignored);
+  std::string client = ignored ? std::string() : peer.address().to_string();
   if (tls != nullptr) {
     register_and_run(
-        std::make_shared<tls_session>(std::move(socket), shared_from_this(), tls->current()),
-        *this);
+        std::make_shared<tls_session>(std::move(socket), shared_from_this(), tls->current()), *this,
+        client);
   } else {
-    register_and_run(std::make_shared<plain_session>(std::move(socket), shared_from_this()), *this);
+    register_and_run(std::make_shared<plain_session>(std::move(socket), shared_from_this()), *this,
+                     client);
   }
 }
 
@@ -433,7 +515,7 @@ void http_server::shut_down() {
     std::lock_guard lock(state_->mutex);
     acceptors.swap(state_->acceptors);
     for (auto& [id, entry] : state_->connections) {
-      if (auto live = entry.lock()) open.push_back(std::move(live));
+      if (auto live = entry.live.lock()) open.push_back(std::move(live));
     }
   }
   for (auto& acceptor : acceptors) {
@@ -454,6 +536,11 @@ std::size_t http_server::open_connections() const {
 std::uint64_t http_server::rejected_connections() const {
   std::lock_guard lock(state_->mutex);
   return state_->rejected;
+}
+
+std::uint64_t http_server::evicted_connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->evicted;
 }
 
 }  // namespace launchguard::server

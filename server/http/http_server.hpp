@@ -21,11 +21,14 @@ struct session_limits {
   // Longer than the 90 s idle timeout of Go's HTTP transport (the API server's client), so
   // the client closes idle connections first and never sends a request into a closing one.
   std::chrono::seconds idle{120};
-  std::chrono::seconds header{10};  // from the first byte of a request to its last header
-  std::chrono::seconds body{30};    // for reading the whole body
+  // From the first byte of a request to its last header; also how long a new connection may
+  // wait before sending its first byte.
+  std::chrono::seconds header{10};
+  std::chrono::seconds body{30};  // for reading the whole body
   std::chrono::seconds write{30};
   std::size_t header_bytes = 16 * 1024;
   std::size_t max_connections = 4096;
+  std::size_t max_connections_per_client = 1024;  // by peer address
 };
 
 // One listening socket and its connections: HTTP/1.1 with keep-alive over TLS or plain TCP,
@@ -52,8 +55,11 @@ class http_server {
 
   // Connections still open; zero after shut_down() once in-flight requests are answered.
   std::size_t open_connections() const;
-  // Connections closed on arrival because max_connections were open.
+  // Connections closed on arrival: max_connections were open and none idle, or the client
+  // held max_connections_per_client.
   std::uint64_t rejected_connections() const;
+  // Idle connections closed to make room for a new one at max_connections.
+  std::uint64_t evicted_connections() const;
 
   struct state;  // shared with the connections, which may outlive this object
 

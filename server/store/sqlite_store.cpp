@@ -46,7 +46,7 @@ std::string error_of(sqlite3* db) {
 // A prepared statement, finalized on scope exit.
 class statement {
  public:
-  statement(sqlite3* db, const char* sql) : db_(db) {
+  statement(sqlite3* db, const char* sql) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
   }
   ~statement() { sqlite3_finalize(stmt_); }
@@ -79,7 +79,6 @@ class statement {
   }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 

@@ -2,6 +2,7 @@
 // SIGKILL, paging of /alerts, and a full disk answered with 503 + Retry-After.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <signal.h>
 #include <sys/mount.h>
@@ -174,13 +175,79 @@ TEST(audit_backend, rejects_what_is_not_an_audit_batch) {
   http_answer bad = s.post(R"({"kind":"Pod","apiVersion":"v1"})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("EventList"), std::string::npos) << bad.body;
-  http_answer broken_line =
-      s.post(privileged_pod_event("b1").dump() + "\n{oops\n", "application/x-ndjson");
-  EXPECT_EQ(broken_line.status, 400);
-  EXPECT_NE(broken_line.body.find("line 2"), std::string::npos) << broken_line.body;
+  http_answer no_line = s.post("{oops\n[1]\n", "application/x-ndjson");
+  EXPECT_EQ(no_line.status, 400) << "no line is an event";
+  EXPECT_NE(no_line.body.find("line 1"), std::string::npos) << no_line.body;
+  EXPECT_NE(no_line.body.find("and 1 more"), std::string::npos) << no_line.body;
+  EXPECT_EQ(s.post(R"({"kind":"EventList","items":[{"auditID":"t1"},{"auditID":)").status, 400)
+      << "truncated JSON is never skipped piecemeal";
   EXPECT_EQ(s.post("x", "text/plain").status, 415);
   http_client client(s.server().webhook_port(), pki("ca.crt"));
   EXPECT_EQ(client.request("GET", "/audit", "", "").status, 405);
+}
+
+// A pod whose labels exceed the decoder's cap of 10000 entries: valid JSON and a valid
+// Kubernetes object, which the detections cannot read.
+json oversized_pod_event(const std::string& audit_id) {
+  json event = privileged_pod_event(audit_id);
+  json labels = json::object();
+  for (int i = 0; i <= 10000; ++i)
+    labels["l" + std::to_string(i)] = "v";
+  event["requestObject"]["metadata"]["labels"] = labels;
+  return event;
+}
+
+TEST(audit_backend, an_undecodable_event_is_skipped_and_reported_not_the_batch) {
+  audit_server s;
+  std::string batch = event_list({privileged_pod_event("k1"), oversized_pod_event("k2"),
+                                  webhook_deleted_event("k3")})
+                          .dump();
+  http_answer answer = s.post(batch);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(json::parse(answer.body), json::parse(R"({"accepted":2,"rejected":1})"));
+  std::map<std::string, std::set<std::string>> rules_by_event;
+  json internal;
+  json raised = s.alerts();
+  for (const auto& a : raised["alerts"]) {
+    rules_by_event[a["auditID"]].insert(a["rule"].get<std::string>());
+    if (a["rule"] == "webhook-internal-error") internal = a;
+  }
+  EXPECT_TRUE(rules_by_event["k1"].count("pss-privileged")) << "the events around it still count";
+  EXPECT_TRUE(rules_by_event["k3"].count("webhook-config-tampering"));
+  ASSERT_FALSE(internal.is_null()) << "the skipped event raises webhook-internal-error";
+  EXPECT_EQ(internal["auditID"], "k2");
+  EXPECT_NE(internal["message"].get<std::string>().find("more than 10000"), std::string::npos)
+      << internal;
+  EXPECT_NE(internal["message"].get<std::string>().find("items[1]"), std::string::npos) << internal;
+  ASSERT_EQ(s.post(batch).status, 200);
+  EXPECT_EQ(s.alerts()["alerts"].size(), raised["alerts"].size())
+      << "a retried batch raises nothing twice";
+
+  std::string lines = webhook_deleted_event("k4").dump() + "\n{oops\n";
+  answer = s.post(lines, "application/x-ndjson");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(json::parse(answer.body), json::parse(R"({"accepted":1,"rejected":1})"));
+  http_client ops(s.server().ops_port());
+  std::string metrics = ops.request("GET", "/metrics", "", "").body;
+  EXPECT_NE(metrics.find("launchguard_audit_events_rejected_total 3"), std::string::npos)
+      << metrics;
+}
+
+TEST(audit_backend, an_unauthenticated_body_is_refused_before_it_is_read) {
+  fs::path file =
+      fs::temp_directory_path() / ("launchguard-audit-token-b-" + std::to_string(::getpid()));
+  write_file(file, "audit-secret\n");
+  audit_server s({}, {"--audit-token-file", file.string()});
+  http_client client(s.server().webhook_port(), pki("ca.crt"));
+  // 16 MB announced and none sent: the 401 comes from the headers alone, and the connection
+  // ends, since its body was never read.
+  client.write(
+      "POST /audit HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+      "Content-Length: 16000000\r\n\r\n");
+  http_answer answer = client.read_answer();
+  EXPECT_EQ(answer.status, 401) << answer.body;
+  EXPECT_TRUE(client.closed_by_peer());
+  fs::remove(file);
 }
 
 TEST(audit_backend, requires_the_audit_token_when_configured) {

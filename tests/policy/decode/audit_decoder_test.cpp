@@ -350,5 +350,73 @@ TEST(audit_decoder, reports_a_line_that_is_not_an_event) {
   EXPECT_EQ(events.size(), 1u);
 }
 
+// An item over a cap, between two good ones: with `skipped`, the list survives it.
+std::string list_with_bad_item(const std::string& bad) {
+  return R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[)"
+         R"({"auditID":"a1","stage":"ResponseComplete","verb":"get"},)" +
+         bad + R"(,{"auditID":"a3","stage":"ResponseComplete","verb":"get"}]})";
+}
+
+std::string oversized_labels_event() {
+  std::string labels;
+  for (int i = 0; i <= 10000; ++i)
+    labels += (i == 0 ? "" : ",") + std::string("\"l") + std::to_string(i) + "\":\"v\"";
+  return R"({"auditID":"a2","stage":"ResponseComplete","verb":"create",)"
+         R"("user":{"username":"mallory"},"objectRef":{"resource":"pods","namespace":"shop"},)"
+         R"("requestObject":{"kind":"Pod","metadata":{"labels":{)" +
+         labels + R"(}}},"stageTimestamp":"2025-06-02T09:30:00Z"})";
+}
+
+TEST(audit_decoder, an_undecodable_item_is_skipped_with_what_was_read_of_it) {
+  std::string body = list_with_bad_item(oversized_labels_event());
+  json_decoder decoder;
+  std::vector<audit_event> out;
+  std::vector<json_decoder::skipped_event> skipped;
+  auto count = decoder.audit_events(padded(body), out, &skipped);
+  ASSERT_TRUE(count) << count.error().message;
+  EXPECT_EQ(*count, 2u);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].audit_id, "a1");
+  EXPECT_EQ(out[1].audit_id, "a3");
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0].index, 1u);
+  EXPECT_TRUE(contains(skipped[0].error.message, "items[1].requestObject.metadata.labels"));
+  EXPECT_TRUE(contains(skipped[0].error.message, "more than 10000"));
+  EXPECT_EQ(skipped[0].partial.audit_id, "a2");
+  EXPECT_EQ(skipped[0].partial.user.username, "mallory");
+  EXPECT_EQ(skipped[0].partial.object.namespace_name, "shop");
+
+  // Without `skipped`, the same list fails as a whole, as before.
+  out.clear();
+  EXPECT_FALSE(decoder.audit_events(padded(body), out));
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(audit_decoder, wrong_types_and_duplicate_keys_skip_one_item) {
+  json_decoder decoder;
+  for (std::string bad : {std::string(R"({"auditID":"a2","verb":7})"),
+                          std::string(R"({"auditID":"a2","verb":"get","verb":"delete"})"),
+                          std::string(R"("not an event")")}) {
+    std::vector<audit_event> out;
+    std::vector<json_decoder::skipped_event> skipped;
+    std::string body = list_with_bad_item(bad);
+    auto count = decoder.audit_events(padded(body), out, &skipped);
+    ASSERT_TRUE(count) << bad << ": " << count.error().message;
+    EXPECT_EQ(out.size(), 2u) << bad;
+    EXPECT_EQ(skipped.size(), 1u) << bad;
+  }
+}
+
+TEST(audit_decoder, invalid_json_is_never_skipped_piecemeal) {
+  json_decoder decoder;
+  std::vector<audit_event> out;
+  std::vector<json_decoder::skipped_event> skipped;
+  std::string body = list_with_bad_item(R"({"auditID":"a2","verb":tru})");
+  EXPECT_FALSE(decoder.audit_events(padded(body), out, &skipped));
+  std::string truncated = R"({"kind":"EventList","items":[{"auditID":"a1"},{"auditID":)";
+  EXPECT_FALSE(decoder.audit_events(padded(truncated), out, &skipped));
+  EXPECT_TRUE(out.empty());
+}
+
 }  // namespace
 }  // namespace launchguard

@@ -25,6 +25,31 @@ std::string review_with_object(const std::string& object) {
          object + "}}";
 }
 
+TEST(json_decoder, the_shell_of_a_review_whose_object_does_not_decode_names_the_request) {
+  // A duplicate key deep in the object, and the uid after it: the shell reads around both.
+  std::string body = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+    "object":{"kind":"Pod","spec":{"hostPID":false,"hostPID":true}},"operation":"CREATE",
+    "namespace":"shop","userInfo":{"username":"mallory"},"uid":"u9"}})";
+  ASSERT_FALSE(decode(body));
+  json_decoder decoder;
+  auto shell = decoder.admission_review_shell(padded(body));
+  ASSERT_TRUE(shell) << shell.error().message;
+  EXPECT_EQ(shell->uid, "u9");
+  EXPECT_EQ(shell->namespace_name, "shop");
+  EXPECT_EQ(shell->user.username, "mallory");
+  EXPECT_EQ(shell->op, operation::create);
+  EXPECT_FALSE(shell->object);
+  // No shell for what is no AdmissionReview at all, or has no uid to answer.
+  for (
+      std::string other :
+      {std::string(R"({"kind":"Pod"})"),
+       std::string(
+           R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"operation":"CREATE"}})"),
+       std::string("{\"kind\":")}) {
+    EXPECT_FALSE(decoder.admission_review_shell(padded(other))) << other;
+  }
+}
+
 TEST(json_decoder, accepts_fields_in_any_order) {
   auto r = decode(R"({"request":{"object":{"spec":{"containers":[{"image":"a"}]},"kind":"Pod"},
     "operation":"CREATE","uid":"u1"},"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"})");

@@ -85,6 +85,22 @@ TEST(admission, a_namespace_in_audit_mode_is_not_denied_on_internal_error) {
   EXPECT_FALSE(admit_with(*p, pod_create("prod"), "id", throwing_evaluator).allowed);
 }
 
+TEST(admission, an_undecodable_object_follows_failure_mode) {
+  admission_request shell = pod_create();
+  shell.object.reset();  // what admission_review_shell reads: the identity, no object
+  decision closed = admit_undecodable(*load("failureMode: closed\n"), shell, "id", "too many");
+  EXPECT_FALSE(closed.allowed);
+  EXPECT_NE(closed.message.find("does not decode: too many"), std::string::npos) << closed.message;
+  ASSERT_EQ(closed.fired.size(), 1u);
+  EXPECT_EQ(closed.fired[0].rule, rule_id::webhook_internal_error);
+  EXPECT_EQ(closed.audit_annotations.front().first, "decision-id");
+
+  decision open = admit_undecodable(*load("failureMode: open\n"), shell, "id", "too many");
+  EXPECT_TRUE(open.allowed);
+  ASSERT_EQ(open.fired.size(), 1u);
+  EXPECT_EQ(open.fired[0].result, outcome::recorded);
+}
+
 TEST(admission, audit_annotation_keys_never_contain_a_slash) {
   auto p = load("{}");
   admission_request r = pod_create();
