@@ -30,6 +30,19 @@ EXPECTED_RULES = {
 CLUSTER_SCOPED = {"ValidatingWebhookConfiguration", "ClusterRole", "ClusterRoleBinding", "Namespace"}
 FILE_FLAGS = ("--config", "--tls-cert", "--tls-key", "--client-ca", "--api-token-file",
               "--audit-token-file", "--redis-password-file")
+# The state volume's sizing rule (values.yaml, README "Sizing the state volume"): about 1 KiB per
+# stored alert plus 256 MiB for the WAL, the trackers and the processed audit ids.
+BYTES_PER_ALERT, STATE_HEADROOM = 1024, 256 * 1024 ** 2
+QUANTITY_UNITS = {"": 1, "k": 1000, "M": 1000 ** 2, "G": 1000 ** 3, "T": 1000 ** 4,
+                  "Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3, "Ti": 1024 ** 4}
+
+
+def quantity_bytes(text):
+    """Bytes of a Kubernetes storage quantity (`2Gi`, `500M`, `1073741824`), None if not one."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kMGT]i?|Ki)?", str(text or ""))
+    if not m or (m.group(2) or "") not in QUANTITY_UNITS:
+        return None
+    return float(m.group(1)) * QUANTITY_UNITS[m.group(2) or ""]
 
 
 def serve_flags(env):
@@ -273,6 +286,7 @@ def check_deployment(c, r, env, known_flags):
         volume = r.volume(state["name"]) or {}
         c.check(("persistentVolumeClaim" in volume) == persistent and
                 ("emptyDir" in volume) == (not persistent), "state volume: emptyDir, or the claim with persistence")
+        check_state_size(c, r, volume)
     c.check(any(m["mountPath"] == "/tmp" for m in mounts), "a writable /tmp on the read-only root")
     check_file_flags(c, r, mounts)
 
@@ -281,12 +295,31 @@ def check_deployment(c, r, env, known_flags):
             "no service account token unless RBAC grants something")
     annotations = r.pod["metadata"].get("annotations", {})
     c.equal([k for k in annotations if k.startswith("checksum/")], ["checksum/startup-files"],
-            "one checksum annotation, of the files read only at start")
+            "one checksum annotation, of the files the chart renders for the server (tokens are read only at start)")
     if not v["affinity"]:
         terms = (pod.get("affinity", {}).get("podAntiAffinity", {})
                  .get("preferredDuringSchedulingIgnoredDuringExecution", []))
         c.check(terms and terms[0]["podAffinityTerm"]["labelSelector"]["matchLabels"]
                 == spec["selector"]["matchLabels"], "pod anti-affinity over the replicas")
+
+
+def check_state_size(c, r, volume):
+    """The state volume holds policy.retention.maxAlerts alerts: an emptyDir over its sizeLimit
+    gets the pod evicted and the store deleted. An existing claim is the user's to size."""
+    max_alerts = int(r.values["policy"].get("retention", {}).get("maxAlerts", 1_000_000))
+    needed = max_alerts * BYTES_PER_ALERT + STATE_HEADROOM
+    if "emptyDir" in volume:
+        limit = volume["emptyDir"].get("sizeLimit")
+        size, what = quantity_bytes(limit), f"emptyDir sizeLimit {limit}"
+    else:
+        claim = named(r.docs, "PersistentVolumeClaim", volume.get("persistentVolumeClaim", {}).get("claimName"))
+        if not claim:
+            return
+        request = claim["spec"]["resources"]["requests"].get("storage")
+        size, what = quantity_bytes(request), f"claim size {request}"
+    c.check(size is not None and size >= needed,
+            f"state volume {what} holds retention.maxAlerts {max_alerts} "
+            f"(about 1 KiB each + 256 MiB: {needed / 1024 ** 3:.2f} GiB)")
 
 
 def external_objects(r):

@@ -146,9 +146,12 @@ values win over both. Returned as JSON of base64 strings.
 {{- end -}}
 
 {{/*
-Checksum of what the server reads only at start, so that the pods restart when the chart
-changes it: the Helm-generated certificate, the chart's tokens and the client CA. The policy
-is not part of it: the server reloads it from the mounted ConfigMap.
+Checksum of the files the chart renders for the server, so that the pods restart when the
+chart changes them. It is needed for the chart's tokens, which the server reads only at start.
+The Helm-generated certificate and the client CA are in it as well: the server reloads them
+live, but with a restart a change takes effect as soon as the new pod is ready instead of
+after the kubelet's next volume sync. The policy is not part of it: the server reloads it from
+the mounted ConfigMap.
 */}}
 {{- define "launchguard.startupFilesChecksum" -}}
 {{- $generated := include "launchguard.generated" . | fromJson -}}
