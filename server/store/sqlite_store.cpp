@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE INDEX IF NOT EXISTS alerts_by_dedup_key ON alerts(dedup_key, last_seen_ms);
 CREATE INDEX IF NOT EXISTS alerts_by_last_seen ON alerts(last_seen_ms);
+CREATE INDEX IF NOT EXISTS alerts_by_rule ON alerts(rule, id);
+CREATE INDEX IF NOT EXISTS alerts_by_severity ON alerts(severity, id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tracker_entries (
   key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_ms INTEGER NOT NULL, rate INTEGER NOT NULL
@@ -244,28 +246,56 @@ outcome<commit_result> sqlite_store::commit(std::vector<input_alerts> batch,
   return result;
 }
 
+// Every filter is served from an index in id order, so a query reads at most a few times
+// `limit` rows however many alerts are stored and however rare the match: by rule from
+// alerts_by_rule; by severity from alerts_by_severity, one range per level at or above the
+// one asked for (five at most), merged by id; with neither, from the primary key.
 outcome<std::vector<stored_alert>> sqlite_store::query(const alert_query& q) {
-  std::string sql = "SELECT id, time_ms, last_seen_ms, count, rule, body FROM alerts WHERE id > ?";
-  if (q.at_least) sql += " AND severity >= ?";
-  if (q.rule) sql += " AND rule = ?";
+  std::vector<std::optional<severity>> levels;  // one query per entry; nullopt: any severity
+  if (q.at_least && !q.rule) {
+    for (int level = static_cast<int>(*q.at_least); level <= static_cast<int>(severity::critical);
+         ++level)
+      levels.push_back(static_cast<severity>(level));
+  } else {
+    levels.push_back(std::nullopt);
+  }
+  std::string sql = "SELECT id, time_ms, last_seen_ms, count, rule, body FROM alerts WHERE ";
+  if (q.rule) {
+    sql += "rule = ? AND id > ?";
+    if (q.at_least) sql += " AND severity >= ?";
+  } else if (q.at_least) {
+    sql += "severity = ? AND id > ?";
+  } else {
+    sql += "id > ?";
+  }
   sql += " ORDER BY id LIMIT ?";
+
   std::lock_guard lock(reader_mutex_);
   statement select(reader_, sql.c_str());
   if (!select.ok()) return failure{"state store: " + error_of(reader_)};
-  int index = 1;
-  select.bind(index++, q.since);
-  if (q.at_least) select.bind(index++, static_cast<std::int64_t>(*q.at_least));
-  if (q.rule) select.bind(index++, std::string(to_string(*q.rule)));
-  select.bind(index, static_cast<std::int64_t>(q.limit));
   std::vector<stored_alert> out;
-  int step;
-  while ((step = select.step()) == SQLITE_ROW) {
-    auto rule = rule_from(select.text(4)).value_or(rule_id::webhook_internal_error);
-    out.push_back(
-        {select.integer(0), render_alert(select.integer(0), select.integer(1), select.integer(2),
-                                         select.integer(3), rule, select.text(5))});
+  for (const auto& level : levels) {
+    select.reset();
+    int index = 1;
+    if (q.rule) select.bind(index++, std::string(to_string(*q.rule)));
+    if (level) select.bind(index++, static_cast<std::int64_t>(*level));
+    select.bind(index++, q.since);
+    if (q.rule && q.at_least) select.bind(index++, static_cast<std::int64_t>(*q.at_least));
+    select.bind(index, static_cast<std::int64_t>(q.limit));
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) {
+      auto rule = rule_from(select.text(4)).value_or(rule_id::webhook_internal_error);
+      out.push_back(
+          {select.integer(0), render_alert(select.integer(0), select.integer(1), select.integer(2),
+                                           select.integer(3), rule, select.text(5))});
+    }
+    if (step != SQLITE_DONE) return failure{"state store: " + error_of(reader_)};
   }
-  if (step != SQLITE_DONE) return failure{"state store: " + error_of(reader_)};
+  if (levels.size() > 1) {
+    std::sort(out.begin(), out.end(),
+              [](const stored_alert& a, const stored_alert& b) { return a.id < b.id; });
+    if (out.size() > q.limit) out.resize(q.limit);
+  }
   return out;
 }
 
