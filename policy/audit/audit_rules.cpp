@@ -210,16 +210,51 @@ void secrets_enumeration(const audit_event& e, const policy& p, audit_memory& me
 void config_tampering(const audit_event& e, const self_identity& self, violations& out) {
   // launchguard's own writes and the control plane's bookkeeping are not tampering.
   bool own = !e.impersonated_user && e.user.username == self.service_account;
-  if (!is_write(e.verb) || own || control_plane(e)) return;
-  static constexpr std::array<std::string_view, 10> resources{
-      "configmaps",      "secrets", "services",     "deployments",     "daemonsets",
-      "serviceaccounts", "roles",   "rolebindings", "networkpolicies", "poddisruptionbudgets"};
+  const std::string& sub = e.object.subresource;
+  // An exec, attach or port-forward into launchguard's pods: `get` over WebSocket (kubectl
+  // 1.30 and later), `create` over SPDY.
+  bool connection = e.object.resource == "pods" &&
+                    (sub == "exec" || sub == "attach" || sub == "portforward") &&
+                    (e.verb == "get" || e.verb == "create");
+  if ((!is_write(e.verb) && !connection) || own || control_plane(e)) return;
+  // Everything that makes up launchguard, or could stand in for it: a pod or workload of any
+  // kind there can mount its certificate and tokens, or join its Service (an EndpointSlice
+  // written by hand does that directly).
+  static constexpr std::array<std::string_view, 17> resources{"configmaps",
+                                                              "secrets",
+                                                              "services",
+                                                              "deployments",
+                                                              "daemonsets",
+                                                              "serviceaccounts",
+                                                              "roles",
+                                                              "rolebindings",
+                                                              "networkpolicies",
+                                                              "poddisruptionbudgets",
+                                                              "pods",
+                                                              "replicasets",
+                                                              "statefulsets",
+                                                              "jobs",
+                                                              "cronjobs",
+                                                              "endpointslices",
+                                                              "endpoints"};
+  // Status is the kubelet's and the controllers' to write; an eviction is a node drain (the
+  // PodDisruptionBudget governs it) and a binding the scheduler's.
+  bool routine = sub == "status" || sub == "eviction" || sub == "binding";
   bool own_namespace =
-      e.object.namespace_name == self.namespace_name &&
+      e.object.namespace_name == self.namespace_name && !routine &&
       std::find(resources.begin(), resources.end(), e.object.resource) != resources.end();
-  if (own_namespace) {
+  if (own_namespace && connection) {
     out.push_back({rule_id::launchguard_config_tampering,
-                   target(e) + " of launchguard " + past(e.verb) + by(e),
+                   (sub == "portforward" ? std::string("port-forward to") : sub + " into") +
+                       " launchguard's pod " + e.object.namespace_name + "/" + e.object.name +
+                       by(e),
+                   {{"resource", "pods/" + sub}, {"verb", e.verb}}});
+    return;
+  }
+  if (own_namespace) {
+    std::string what = sub.empty() ? target(e) : target(e) + " (" + sub + ")";
+    out.push_back({rule_id::launchguard_config_tampering,
+                   what + " of launchguard " + past(e.verb) + by(e),
                    {{"resource", e.object.resource}, {"verb", e.verb}}});
     return;
   }

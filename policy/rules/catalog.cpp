@@ -1149,11 +1149,15 @@ const rule_info* catalog_entries() {
           .techniques = {"T1562.001"},
           .goal = "Record changes to launchguard's policy ConfigMap, Secrets, Deployment, Service "
                   "and RBAC, which can weaken detection without touching the webhook "
-                  "configuration.",
+                  "configuration, and pods, workloads of any kind, EndpointSlices and exec, "
+                  "attach or port-forward in its namespace, which the webhook never sees and "
+                  "which can read its certificate and tokens or stand in for it.",
           .false_positives =
-              "Helm upgrades, GitOps syncs of the policy and cert-manager renewing the serving "
-              "certificate. Exempt those identities with "
-              "rules.launchguard-config-tampering.exemptions.users.",
+              "Helm upgrades, GitOps syncs of the policy, cert-manager renewing the serving "
+              "certificate, and an operator's `kubectl exec` or `kubectl rollout restart` while "
+              "debugging launchguard. Exempt the automation's identities with "
+              "rules.launchguard-config-tampering.exemptions.users; a person's exec there "
+              "deserves the question.",
           .blind_spots =
               "Changes made on the node or volume directly, and API server flags or audit policy "
               "files on control-plane nodes, never pass through the API.",

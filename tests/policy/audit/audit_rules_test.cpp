@@ -525,17 +525,40 @@ TEST_F(audit_rules_test, guards_the_installation_self_identity_names) {
   self = {"guard", "system:serviceaccount:guard:guard-sa", "guard.example/skip"};
   for (const char* resource :
        {"configmaps", "secrets", "services", "deployments", "daemonsets", "serviceaccounts",
-        "roles", "rolebindings", "networkpolicies", "poddisruptionbudgets"}) {
+        "roles", "rolebindings", "networkpolicies", "poddisruptionbudgets", "pods", "replicasets",
+        "statefulsets", "jobs", "cronjobs", "endpointslices", "endpoints"}) {
     EXPECT_EQ(fired(event("patch", resource, "guard", "x")),
               std::vector{rule_id::launchguard_config_tampering})
         << resource;
     EXPECT_TRUE(fired(event("patch", resource, "launchguard", "x")).empty()) << resource;
   }
-  EXPECT_TRUE(fired(event("delete", "pods", "guard", "guard-6b8f9-x")).empty());
+  // Deleting its pod stops it (fails open with one replica) until the replacement is ready.
+  EXPECT_EQ(fired(event("delete", "pods", "guard", "guard-6b8f9-x")),
+            std::vector{rule_id::launchguard_config_tampering});
+  // The scheduler, the kubelet and a node drain do their routine work there.
+  for (const char* routine : {"status", "binding", "eviction"}) {
+    audit_event e = event("create", "pods", "guard", "guard-6b8f9-x");
+    e.object.subresource = routine;
+    EXPECT_TRUE(fired(e).empty()) << routine;
+  }
   EXPECT_TRUE(fired(event("get", "configmaps", "guard", "x")).empty());
   EXPECT_EQ(fired(event("delete", "namespaces", "", "guard")),
             std::vector{rule_id::launchguard_config_tampering});
   EXPECT_TRUE(fired(event("delete", "namespaces", "", "launchguard")).empty());
+}
+
+TEST_F(audit_rules_test, a_session_into_launchguards_pods_is_tampering) {
+  for (const char* verb : {"get", "create"}) {  // WebSocket (kubectl 1.30+) and SPDY
+    for (const char* sub : {"exec", "attach", "portforward"}) {
+      audit_event e = event(verb, "pods", "launchguard", "launchguard-6b8f9-x");
+      e.object.subresource = sub;
+      EXPECT_EQ(fired(e), std::vector{rule_id::launchguard_config_tampering}) << verb << " " << sub;
+      e.object.namespace_name = "shop";
+      EXPECT_TRUE(fired(e).empty()) << "elsewhere it is pod-exec's business";
+    }
+  }
+  audit_event read = event("get", "pods", "launchguard", "launchguard-6b8f9-x");
+  EXPECT_TRUE(fired(read).empty()) << "reading a pod changes nothing";
 }
 
 TEST_F(audit_rules_test, lets_launchguard_write_its_own_objects_but_not_its_impersonators) {
