@@ -9,7 +9,11 @@ alert_sink::alert_sink(metrics_registry& metrics, std::FILE* out)
                                     "Alerts raised, by rule, severity and source.",
                                     {"rule", "severity", "source"})),
       out_(out),
-      writer_([this] { write_loop(); }) {}
+      writer_([this] { write_loop(); }) {
+  metrics.gauge("launchguard_alert_sink_queue_depth",
+                "Alerts committed and waiting to be written to stdout.",
+                [queued = queued_] { return static_cast<double>(queued->load()); });
+}
 
 alert_sink::~alert_sink() {
   {
@@ -32,6 +36,7 @@ void alert_sink::publish(std::vector<alert> raised) {
     std::lock_guard lock(mutex_);
     for (auto& line : lines)
       lines_.push_back(std::move(line));
+    *queued_ += static_cast<std::int64_t>(lines.size());
   }
   wake_.notify_one();
 }
@@ -49,6 +54,7 @@ void alert_sink::write_loop() {
       std::fputc('\n', out_);
     }
     std::fflush(out_);
+    *queued_ -= static_cast<std::int64_t>(batch.size());
     lock.lock();
     if (done && lines_.empty()) return;
   }

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -34,6 +35,10 @@ class alert_sink {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::string> lines_;
+  // Lines published and not yet written, read by the launchguard_alert_sink_queue_depth gauge,
+  // which may outlive this sink.
+  std::shared_ptr<std::atomic<std::int64_t>> queued_ =
+      std::make_shared<std::atomic<std::int64_t>>(0);
   bool stopping_ = false;
   std::thread writer_;
 };

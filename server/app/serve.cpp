@@ -291,6 +291,13 @@ bool server_app::listen() {
   ops_limits.max_connections = 256;
   ops_limits.max_connections_per_client = 64;
   ops_.emplace(io_, *ops_routes_, nullptr, ops_limits);
+  metrics_.gauge("launchguard_tls_certificate_expiry_timestamp_seconds",
+                 "When the webhook port's serving certificate expires (Unix time); follows "
+                 "reloads.",
+                 [this] {
+                   auto expiry = certificate_expiry(*tls_->current());
+                   return expiry ? static_cast<double>(*expiry) : 0.0;
+                 });
   metrics_.gauge("launchguard_open_connections", "Open connections on the webhook port.",
                  [this] { return static_cast<double>(webhook_->open_connections()); });
   metrics_.counter_fn("launchguard_connections_rejected_total",
@@ -300,6 +307,27 @@ bool server_app::listen() {
   metrics_.counter_fn("launchguard_connections_evicted_total",
                       "Idle webhook connections closed to make room at --max-connections.",
                       [this] { return static_cast<double>(webhook_->evicted_connections()); });
+  using refusals = http_server::refusals;
+  for (auto [name, help, field] : {
+           std::tuple{"launchguard_http_malformed_requests_total",
+                      "Requests on the webhook port that were not valid HTTP/1.1 (answered 400).",
+                      &refusals::malformed},
+           std::tuple{"launchguard_http_oversized_requests_total",
+                      "Requests on the webhook port refused for the size of their headers (431) "
+                      "or body (413).",
+                      &refusals::too_large},
+           std::tuple{"launchguard_http_read_timeouts_total",
+                      "Webhook connections closed because headers or a body arrived slower than "
+                      "their deadline.",
+                      &refusals::timed_out},
+           std::tuple{"launchguard_tls_handshake_failures_total",
+                      "TLS handshakes on the webhook port that failed or timed out.",
+                      &refusals::failed_handshakes},
+       }) {
+    metrics_.counter_fn(name, help, [this, field = field] {
+      return static_cast<double>(webhook_->refused().*field);
+    });
+  }
   metrics_.counter_fn("launchguard_ops_connections_rejected_total",
                       "Connections to the ops port closed on arrival (256 open, 64 per address).",
                       [this] { return static_cast<double>(ops_->rejected_connections()); });

@@ -55,6 +55,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
   tls_context_store* tls;
   session_limits limits;
   std::atomic<bool> draining{false};
+  std::atomic<std::uint64_t> malformed{0}, too_large{0}, timed_out{0}, failed_handshakes{0};
 
   mutable std::mutex mutex;
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
@@ -201,15 +202,18 @@ class session : public connection {
 
   void on_header(beast::error_code ec) {
     if (ec == http::error::header_limit) {
+      ++owner_->too_large;
       return reply_and_close(error_response(
           431, "request headers exceed " + std::to_string(owner_->limits.header_bytes) + " bytes"));
     }
+    if (ec == beast::error::timeout) ++owner_->timed_out;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted) {
       return self().close_now();
     }
     if (ec) {  // an HTTP parse error gets an answer; a transport error does not
       if (ec.category() == http::make_error_code(http::error::header_limit).category()) {
+        ++owner_->malformed;
         return reply_and_close(error_response(400, "malformed HTTP request: " + ec.message()));
       }
       return self().close_now();
@@ -231,6 +235,7 @@ class session : public connection {
     if (refused) return refuse(std::move(*refused));
     std::size_t limit = owner_->handler.body_limit(path_of(header.target()));
     if (auto length = parser_->content_length(); length && *length > limit) {
+      ++owner_->too_large;
       return reply_and_close(error_response(413, body_limit_message(limit)));
     }
     body_limit_ = limit;
@@ -270,8 +275,10 @@ class session : public connection {
 
   void on_body(beast::error_code ec) {
     if (ec == http::error::body_limit) {
+      ++owner_->too_large;
       return reply_and_close(error_response(413, body_limit_message(body_limit_)));
     }
+    if (ec == beast::error::timeout) ++owner_->timed_out;
     if (ec) return self().close_now();  // timeout, reset, or a broken chunked encoding
 
     bool keep_alive = parser_->get().keep_alive() && !owner_->draining;
@@ -369,11 +376,14 @@ class tls_session : public session<tls_session>, public std::enable_shared_from_
 
   void run() {
     beast::get_lowest_layer(stream_).expires_after(owner_->limits.handshake);
-    stream_.async_handshake(
-        ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-          if (ec) return self->close_now();  // a failed handshake has nobody to answer
-          self->start_reading();
-        });
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (ec) {  // a failed handshake has nobody to answer
+                                ++self->owner_->failed_handshakes;
+                                return self->close_now();
+                              }
+                              self->start_reading();
+                            });
   }
 
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
@@ -536,6 +546,11 @@ std::size_t http_server::open_connections() const {
 std::uint64_t http_server::rejected_connections() const {
   std::lock_guard lock(state_->mutex);
   return state_->rejected;
+}
+
+http_server::refusals http_server::refused() const {
+  return {state_->malformed.load(), state_->too_large.load(), state_->timed_out.load(),
+          state_->failed_handshakes.load()};
 }
 
 std::uint64_t http_server::evicted_connections() const {

@@ -61,6 +61,15 @@ class http_server {
   // Idle connections closed to make room for a new one at max_connections.
   std::uint64_t evicted_connections() const;
 
+  // What the HTTP layer refused on its own, before any endpoint saw a request.
+  struct refusals {
+    std::uint64_t malformed = 0;          // not HTTP/1.1: answered 400
+    std::uint64_t too_large = 0;          // headers over the limit (431) or body (413)
+    std::uint64_t timed_out = 0;          // headers or body slower than their deadline
+    std::uint64_t failed_handshakes = 0;  // TLS handshakes that failed or timed out
+  };
+  refusals refused() const;
+
   struct state;  // shared with the connections, which may outlive this object
 
  private:

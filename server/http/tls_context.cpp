@@ -1,6 +1,7 @@
 #include "server/http/tls_context.hpp"
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 
 #include <openssl/err.h>
@@ -110,6 +111,14 @@ outcome<std::shared_ptr<ssl::context>> load_tls_context(const tls_files& files) 
     SSL_CTX_set_verify(native, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
   }
   return context;
+}
+
+std::optional<std::int64_t> certificate_expiry(boost::asio::ssl::context& context) {
+  X509* certificate = SSL_CTX_get0_certificate(context.native_handle());
+  if (certificate == nullptr) return std::nullopt;
+  std::tm when{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &when) != 1) return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&when));
 }
 
 }  // namespace launchguard::server

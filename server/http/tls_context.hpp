@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <boost/asio/ssl/context.hpp>
@@ -19,6 +21,9 @@ struct tls_files {
 // A server TLS context: TLS 1.2 or newer, forward-secret AEAD ciphers only, the certificate
 // checked against its key and its validity dates. The error names the file and the problem.
 outcome<std::shared_ptr<boost::asio::ssl::context>> load_tls_context(const tls_files& files);
+
+// When the context's server certificate expires, in seconds since the epoch.
+std::optional<std::int64_t> certificate_expiry(boost::asio::ssl::context& context);
 
 // Holds the context new connections use. A reload swaps it; connections keep the one they
 // started with.

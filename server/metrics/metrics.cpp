@@ -1,5 +1,6 @@
 #include "server/metrics/metrics.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace launchguard::server {
@@ -7,7 +8,11 @@ namespace {
 
 void append_number(std::string& out, double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.9g", value);
+  // Whole numbers exactly (counters past a billion, Unix timestamps), others to 9 digits.
+  if (value == std::floor(value) && std::fabs(value) < 1e15)
+    std::snprintf(text, sizeof text, "%.0f", value);
+  else
+    std::snprintf(text, sizeof text, "%.9g", value);
   out += text;
 }
 

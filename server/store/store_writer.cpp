@@ -22,7 +22,11 @@ store_writer::store_writer(alert_store& store, metrics_registry& metrics,
       tick_(std::move(tick)),
       next_prune_(std::chrono::steady_clock::now()),
       next_tick_(std::chrono::steady_clock::now() + tick_period),
-      thread_([this] { run(); }) {}
+      thread_([this] { run(); }) {
+  metrics.gauge("launchguard_store_queue_depth",
+                "Batches of alerts waiting for their commit to the state store.",
+                [queued = queued_] { return static_cast<double>(queued->load()); });
+}
 
 store_writer::~store_writer() {
   {
@@ -37,6 +41,7 @@ void store_writer::submit(std::vector<input_alerts> batch, done_fn done) {
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back({std::move(batch), std::move(done)});
+    ++*queued_;
   }
   wake_.notify_one();
 }
@@ -67,8 +72,9 @@ void store_writer::run() {
   while (true) {
     wake_.wait_for(lock, tick_period, [this] { return stopping_ || !jobs_.empty(); });
     if (jobs_.empty()) {
+      bool stop = stopping_;  // read under the lock
       lock.unlock();
-      if (stopping_) {
+      if (stop) {
         if (tick_) tick_();  // the last write-behind before the process ends
         return;
       }
@@ -90,6 +96,7 @@ void store_writer::run() {
       log.error("committing alerts failed", {{log_key::error, result.error().message}});
     }
     next.done(std::move(result));
+    --*queued_;
     prune_if_due();
     tick_if_due();
     lock.lock();

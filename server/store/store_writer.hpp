@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -51,6 +53,10 @@ class store_writer {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<job> jobs_;
+  // Jobs submitted and not yet committed, read by the launchguard_store_queue_depth gauge,
+  // which may outlive this writer.
+  std::shared_ptr<std::atomic<std::int64_t>> queued_ =
+      std::make_shared<std::atomic<std::int64_t>>(0);
   bool stopping_ = false;
   std::function<void()> tick_;
   std::chrono::steady_clock::time_point next_prune_;

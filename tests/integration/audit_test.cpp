@@ -233,6 +233,23 @@ TEST(audit_backend, an_undecodable_event_is_skipped_and_reported_not_the_batch) 
       << metrics;
 }
 
+// The queues between the endpoints, the store and stdout are visible, so a backlog shows
+// before memory runs out; once every answer is in, they are empty.
+TEST(audit_backend, the_store_and_stdout_queues_are_measured) {
+  audit_server s;
+  auto answer =
+      s.post(event_list({privileged_pod_event("q1"), webhook_deleted_event("q2")}).dump());
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  http_client ops(s.server().ops_port());
+  std::string metrics = ops.request("GET", "/metrics", "", "").body;
+  EXPECT_NE(
+      metrics.find("# TYPE launchguard_store_queue_depth gauge\nlaunchguard_store_queue_depth 0\n"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("# TYPE launchguard_alert_sink_queue_depth gauge"), std::string::npos)
+      << metrics;
+}
+
 TEST(audit_backend, an_unauthenticated_body_is_refused_before_it_is_read) {
   fs::path file =
       fs::temp_directory_path() / ("launchguard-audit-token-b-" + std::to_string(::getpid()));

@@ -256,5 +256,49 @@ TEST(connection_caps, one_address_holds_at_most_its_share) {
   EXPECT_EQ(first.request("GET", "/healthz", "", "").status, 200) << "the first two still work";
 }
 
+// What the HTTP layer refuses on its own never reaches an endpoint, so it has counters of its
+// own: a flood of broken requests or handshakes shows in /metrics.
+TEST(http_layer_metrics, count_what_the_http_layer_refuses) {
+  server_process::options options;
+  options.extra = {"--read-timeout", "1s"};
+  server_process server(options);
+  auto value_of = [&](const std::string& name) {
+    http_client ops(server.ops_port());
+    std::string text = ops.request("GET", "/metrics", "", "").body;
+    auto at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return -1.0;
+    return std::stod(text.substr(at + name.size() + 2));
+  };
+  EXPECT_EQ(value_of("launchguard_http_malformed_requests_total"), 0);
+  EXPECT_EQ(value_of("launchguard_tls_handshake_failures_total"), 0);
+  {
+    http_client client(server.webhook_port(), pki("ca.crt"));
+    client.write("NOT AN HTTP REQUEST\r\n\r\n");
+    EXPECT_EQ(client.read_answer().status, 400);
+  }
+  {
+    http_client client(server.webhook_port(), pki("ca.crt"));
+    EXPECT_EQ(
+        client.request("GET", "/healthz", "", "", {{"X-Padding", std::string(20000, 'a')}}).status,
+        431);
+  }
+  {
+    http_client client(server.webhook_port(), pki("ca.crt"));
+    client.write("POST /validate HTTP/1.1\r\nHost: localhost\r\n");  // and then nothing
+    EXPECT_TRUE(client.closed_by_peer());
+  }
+  {
+    // Plain text to the TLS port: the handshake fails.
+    http_client plain(server.webhook_port());
+    plain.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(plain.closed_by_peer());
+  }
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(value_of("launchguard_http_malformed_requests_total"), 1);
+  EXPECT_EQ(value_of("launchguard_http_oversized_requests_total"), 1);
+  EXPECT_EQ(value_of("launchguard_http_read_timeouts_total"), 1);
+  EXPECT_EQ(value_of("launchguard_tls_handshake_failures_total"), 1);
+}
+
 }  // namespace
 }  // namespace launchguard::testing

@@ -42,6 +42,26 @@ std::string serial_of(const std::string& cert_file) {
   return text;
 }
 
+// notAfter of a certificate, in seconds since the epoch.
+double expiry_of(const std::string& cert_file) {
+  std::string command =
+      "date -u -d \"$(openssl x509 -noout -enddate -in " + pki(cert_file) + " | cut -d= -f2)\" +%s";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  char line[64] = {};
+  std::fgets(line, sizeof line, pipe);
+  ::pclose(pipe);
+  return std::stod(line);
+}
+
+double expiry_gauge(server_process& server) {
+  http_client ops(server.ops_port());
+  std::string text = ops.request("GET", "/metrics", "", "").body;
+  const std::string name = "\nlaunchguard_tls_certificate_expiry_timestamp_seconds ";
+  auto at = text.find(name);
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size()));
+}
+
 TEST(tls_rotation, a_renewed_certificate_is_served_without_a_restart_or_a_failed_request) {
   std::string pattern = (fs::temp_directory_path() / "launchguard-tls-XXXXXX").string();
   fs::path dir = ::mkdtemp(pattern.data());
@@ -55,6 +75,7 @@ TEST(tls_rotation, a_renewed_certificate_is_served_without_a_restart_or_a_failed
   server_process server(options);
   const std::string old_serial = serial_of("server.crt");
   const std::string new_serial = serial_of("server-rotated.crt");
+  EXPECT_EQ(expiry_gauge(server), expiry_of("server.crt"));
 
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0}, requests{0};
@@ -83,6 +104,8 @@ TEST(tls_rotation, a_renewed_certificate_is_served_without_a_restart_or_a_failed
   EXPECT_EQ(failures, 0) << "of " << requests << " requests";
   EXPECT_GT(requests, 20);
   EXPECT_TRUE(server.process().wait_for_err("certificate reloaded", 1s));
+  EXPECT_EQ(expiry_gauge(server), expiry_of("server-rotated.crt")) << "the gauge follows reloads";
+  EXPECT_NE(expiry_of("server.crt"), expiry_of("server-rotated.crt"));
   fs::remove_all(dir);
 }
 
