@@ -10,7 +10,7 @@ LISTEN ?= 127.0.0.1:8443
 OPS_LISTEN ?= 127.0.0.1:9090
 POLICY ?= deploy/examples/policy.yaml
 
-.PHONY: all deps configure build run test certs docs emulate format clean
+.PHONY: all deps configure build run test test-asan test-tsan test-fuzz fuzz certs docs emulate format clean
 
 all: build
 
@@ -33,8 +33,34 @@ run: build certs
 	  --tls-cert dev-certs/tls.crt --tls-key dev-certs/tls.key \
 	  --listen $(LISTEN) --ops-listen $(OPS_LISTEN) --state-dir build/launchguard-state
 
+# Every test: the suite on the release build, then the whole suite again under ASan and UBSan,
+# the integration tests under TSan (they drive the real server binary, so its threads are
+# checked), and a short run of each fuzz target (docs/fuzzing.md).
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
+	@$(MAKE) --no-print-directory test-asan test-tsan test-fuzz
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan -j $(JOBS)
+
+test-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@ctest --preset tsan -j $(JOBS)
+
+test-fuzz: deps
+	@cmake --preset fuzz -DLAUNCHGUARD_FUZZ_SECONDS=10 >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@ctest --preset fuzz -j $(JOBS)
+
+# Longer fuzzing: every target for FUZZ_SECONDS, one after the other.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@cmake --preset fuzz -DLAUNCHGUARD_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@ctest --preset fuzz -j 1
 
 # Replays the adversary emulation scenarios of tests/emulation/ against a fresh local server.
 emulate: build

@@ -9,6 +9,13 @@
 namespace launchguard {
 namespace {
 
+// Floors that keep a policy change from erasing evidence or the trackers' memory: a writer
+// of the ConfigMap could otherwise prune every alert but one within a minute, or make each new
+// key evict the baselines and the image inventory (docs/security.md, F1).
+constexpr std::int64_t min_alert_retention_ms = 3'600'000;
+constexpr std::int64_t min_max_alerts = 1000;
+constexpr std::int64_t min_tracked_keys = 1000;
+
 using detail::yaml_reader;
 using node = YAML::Node;
 constexpr std::int64_t int_max = std::numeric_limits<std::int32_t>::max();
@@ -112,22 +119,31 @@ std::shared_ptr<policy> policy_reader::read(const node& root) {
                          {
                              {"alerts",
                               [&](const node& v, const std::string& vp) {
-                                set(in_.duration(v, vp), out_->alert_retention);
+                                auto kept = in_.duration(v, vp);
+                                if (kept && kept->count() < min_alert_retention_ms) {
+                                  in_.error(v, vp,
+                                            "alerts must be kept at least 1h (a shorter "
+                                            "retention would let a policy change erase the "
+                                            "evidence)");
+                                  return;
+                                }
+                                set(kept, out_->alert_retention);
                               }},
                              {"maxAlerts",
                               [&](const node& v, const std::string& vp) {
-                                set(in_.integer(v, vp, 1, std::numeric_limits<std::int64_t>::max()),
+                                set(in_.integer(v, vp, min_max_alerts,
+                                                std::numeric_limits<std::int64_t>::max()),
                                     out_->max_alerts);
                               }},
                          });
            }},
           {"limits",
            [&](const node& n, const std::string& p) {
-             in_.mapping(n, p,
-                         {{"trackedKeys", [&](const node& v, const std::string& vp) {
-                             set(in_.integer(v, vp, 1, std::numeric_limits<std::int64_t>::max()),
-                                 out_->tracked_keys);
-                           }}});
+             in_.mapping(n, p, {{"trackedKeys", [&](const node& v, const std::string& vp) {
+                                   set(in_.integer(v, vp, min_tracked_keys,
+                                                   std::numeric_limits<std::int64_t>::max()),
+                                       out_->tracked_keys);
+                                 }}});
            }},
       });
   read_namespaces(namespaces, "namespaces");
@@ -430,7 +446,7 @@ policy_load_result load_policy(std::string_view content, std::string_view source
   policy_load_result result;
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(content));
+    documents = detail::load_yaml_documents(std::string(content), 1);
   } catch (const YAML::Exception& error) {
     result.errors.push_back({std::string(source), error.mark.line + 1, error.mark.column + 1,
                              "not valid YAML: " + error.msg});

@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 namespace launchguard::detail {
 namespace {
@@ -54,6 +57,33 @@ bool namespace_glob_can_match(std::string_view pattern) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '*';
   });
 }
+
+// Counts documents; remembers where the last one started.
+class document_counter final : public YAML::EventHandler {
+ public:
+  std::size_t documents = 0;
+  YAML::Mark last_start;
+  bool stuck = false;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // A document that starts where the one before it started consumed nothing: the parser
+    // will hand out the same empty document forever.
+    if (documents > 0 && mark.pos == last_start.pos) stuck = true;
+    last_start = mark;
+    ++documents;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 }  // namespace
 
@@ -257,6 +287,29 @@ std::optional<std::string> yaml_reader::one_of(const YAML::Node& node, const std
     list += (list.empty() ? "" : ", ") + std::string(candidate);
   error(node, path, "expected one of " + list + ", found \"" + *text + "\"");
   return std::nullopt;
+}
+
+std::vector<YAML::Node> load_yaml_documents(const std::string& text, std::size_t max_documents) {
+  {
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    document_counter counter;
+    while (parser.HandleNextDocument(counter)) {
+      if (counter.stuck) {
+        throw YAML::ParserException(counter.last_start,
+                                    "the parser cannot get past this point (a stray ',' or "
+                                    "flow indicator outside a [list] or {mapping}?)");
+      }
+      if (counter.documents > max_documents) {
+        throw YAML::ParserException(counter.last_start,
+                                    max_documents == 1
+                                        ? std::string("expected one YAML document, found more")
+                                        : "expected at most " + std::to_string(max_documents) +
+                                              " YAML documents, found more");
+      }
+    }
+  }
+  return YAML::LoadAll(text);
 }
 
 }  // namespace launchguard::detail

@@ -20,6 +20,13 @@
 
 namespace launchguard::detail {
 
+// YAML::LoadAll without its endless loop. yaml-cpp 0.7 (Debian 12's) loops forever, allocating
+// a null document per turn, on some malformed streams: a stray ',' at the top level is enough
+// (jbeder/yaml-cpp#1040; the fuzzer found it in the policy loader). A first pass only counts
+// the documents and stops with a YAML::ParserException where the parser stops advancing, or
+// beyond `max_documents`; the documents are loaded only when that pass ended by itself.
+std::vector<YAML::Node> load_yaml_documents(const std::string& text, std::size_t max_documents);
+
 class yaml_reader {
  public:
   using field_handler = std::function<void(const YAML::Node&, const std::string& path)>;

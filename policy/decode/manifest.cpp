@@ -5,8 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "policy/config/yaml_reader.hpp"
+
 namespace launchguard {
 namespace {
+
+// More documents than any manifest bundle holds; beyond it the file is refused.
+constexpr std::size_t max_manifest_documents = 100'000;
 
 using nlohmann::json;
 
@@ -81,7 +86,7 @@ manifest_result read_manifests(std::string_view text, std::string_view source) {
   manifest_result result;
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    documents = detail::load_yaml_documents(std::string(text), max_manifest_documents);
   } catch (const YAML::Exception& error) {
     result.errors.push_back(std::string(source) + ":" + std::to_string(error.mark.line + 1) + ":" +
                             std::to_string(error.mark.column + 1) +

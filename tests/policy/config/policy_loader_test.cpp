@@ -400,7 +400,7 @@ alerts:
   dedupWindow: 0s
 retention:
   alerts: 7d
-  maxAlerts: 500
+  maxAlerts: 5000
 limits:
   trackedKeys: 4096
 )");
@@ -409,7 +409,7 @@ limits:
   EXPECT_EQ(p->secrets_enumeration.window, milliseconds(90'000));
   EXPECT_EQ(p->dedup_window, milliseconds(0));
   EXPECT_EQ(p->alert_retention, milliseconds(7LL * 86'400'000));
-  EXPECT_EQ(p->max_alerts, 500);
+  EXPECT_EQ(p->max_alerts, 5000);
   EXPECT_EQ(p->tracked_keys, 4096);
 }
 
@@ -636,6 +636,16 @@ TEST(policy_loader, rejects_bad_durations_in_every_section) {
                    "audit.secretsEnumeration.window", "expected a duration");
 }
 
+// A policy must not be able to erase the evidence or the trackers' memory (docs/security.md F1).
+TEST(policy_loader, rejects_retention_and_limits_below_their_floors) {
+  expect_one_error("retention: {alerts: 59m}\n", 1, 21, "retention.alerts", "at least 1h");
+  expect_one_error("retention: {maxAlerts: 999}\n", 1, 24, "retention.maxAlerts",
+                   "between 1000 and");
+  expect_one_error("limits: {trackedKeys: 16}\n", 1, 23, "limits.trackedKeys", "between 1000 and");
+  EXPECT_NE(load_ok("retention: {alerts: 1h, maxAlerts: 1000}\nlimits: {trackedKeys: 1000}\n"),
+            nullptr);
+}
+
 TEST(policy_loader, rejects_a_rate_window_below_one_second) {
   expect_one_error("rate:\n  window: 500ms\n", 2, 11, "rate.window", "at least 1s");
 }
@@ -740,8 +750,19 @@ TEST(policy_loader, reports_a_bad_indentation_at_its_place) {
 TEST(policy_loader, rejects_several_documents) {
   auto result = load("mode: warn\n---\nmode: audit\n");
   ASSERT_EQ(result.errors.size(), 1u) << describe(result.errors);
-  EXPECT_EQ(result.errors[0].line, 0);
+  EXPECT_GE(result.errors[0].line, 2) << result.errors[0].to_string();  // the second one
   EXPECT_NE(result.errors[0].message.find("one YAML document"), std::string::npos);
+}
+
+// yaml-cpp 0.7's LoadAll loops forever on a stray top-level comma (jbeder/yaml-cpp#1040), so a
+// typo in a ConfigMap hung check-config and the reload thread. Found by the policy fuzzer.
+TEST(policy_loader, a_stray_comma_is_an_error_not_an_endless_loop) {
+  for (const char* text : {",", ",W", "mode: warn\n,\n"}) {
+    auto result = load(text);
+    ASSERT_EQ(result.errors.size(), 1u) << text << ": " << describe(result.errors);
+    EXPECT_TRUE(result.errors[0].message.starts_with("not valid YAML")) << result.errors[0].message;
+    EXPECT_EQ(result.value, nullptr);
+  }
 }
 
 // ---- namespace overrides -------------------------------------------------------------------

@@ -922,8 +922,8 @@ TEST(eviction, least_recently_used_keys_are_forgotten_and_counting_restarts) {
   };
   auto run = [](tracker& t) {
     violations found = t.burst(3, "alice", t0);
-    // A hundred other principals in other namespaces: hundreds of newer keys.
-    for (int i = 0; i < 100; ++i)
+    // Two thousand other principals in other namespaces: thousands of newer keys.
+    for (int i = 0; i < 2000; ++i)
       t.launch(pod(), "user-" + std::to_string(i), t0 + second, "ns-" + std::to_string(i));
     violations last = t.burst(1, "alice", t0 + 2 * second);
     found.insert(found.end(), last.begin(), last.end());
@@ -933,10 +933,10 @@ TEST(eviction, least_recently_used_keys_are_forgotten_and_counting_restarts) {
   tracker roomy(with_cap(1'000'000));
   EXPECT_EQ(count(run(roomy), rule_id::launch_rate_principal), 1u) << "alice's 4th launch";
 
-  tracker small(with_cap(64));
+  tracker small(with_cap(1000));
   EXPECT_EQ(count(run(small), rule_id::launch_rate_principal), 0u)
       << "alice's count was evicted: her 4th launch counts as her 1st";
-  EXPECT_LE(small.store().size(), 64u);
+  EXPECT_LE(small.store().size(), 1000u);
   EXPECT_EQ(count(small.burst(3, "alice", t0 + 3 * second), rule_id::launch_rate_principal), 1u)
       << "counting restarted from there";
 }
