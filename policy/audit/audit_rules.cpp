@@ -220,7 +220,7 @@ void config_tampering(const audit_event& e, const self_identity& self, violation
   // Everything that makes up launchguard, or could stand in for it: a pod or workload of any
   // kind there can mount its certificate and tokens, or join its Service (an EndpointSlice
   // written by hand does that directly).
-  static constexpr std::array<std::string_view, 17> resources{"configmaps",
+  static constexpr std::array<std::string_view, 18> resources{"configmaps",
                                                               "secrets",
                                                               "services",
                                                               "deployments",
@@ -236,7 +236,8 @@ void config_tampering(const audit_event& e, const self_identity& self, violation
                                                               "jobs",
                                                               "cronjobs",
                                                               "endpointslices",
-                                                              "endpoints"};
+                                                              "endpoints",
+                                                              "replicationcontrollers"};
   // Status is the kubelet's and the controllers' to write; an eviction is a node drain (the
   // PodDisruptionBudget governs it) and a binding the scheduler's.
   bool routine = sub == "status" || sub == "eviction" || sub == "binding";

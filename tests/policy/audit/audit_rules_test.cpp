@@ -526,7 +526,8 @@ TEST_F(audit_rules_test, guards_the_installation_self_identity_names) {
   for (const char* resource :
        {"configmaps", "secrets", "services", "deployments", "daemonsets", "serviceaccounts",
         "roles", "rolebindings", "networkpolicies", "poddisruptionbudgets", "pods", "replicasets",
-        "statefulsets", "jobs", "cronjobs", "endpointslices", "endpoints"}) {
+        "statefulsets", "jobs", "cronjobs", "endpointslices", "endpoints",
+        "replicationcontrollers"}) {
     EXPECT_EQ(fired(event("patch", resource, "guard", "x")),
               std::vector{rule_id::launchguard_config_tampering})
         << resource;
