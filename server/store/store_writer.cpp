@@ -95,8 +95,8 @@ void store_writer::run() {
       errors_.add({"commit"});
       log.error("committing alerts failed", {{log_key::error, result.error().message}});
     }
+    --*queued_;  // before the answer, which may prompt a scrape
     next.done(std::move(result));
-    --*queued_;
     prune_if_due();
     tick_if_due();
     lock.lock();
