@@ -74,11 +74,15 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
   // cannot lock out the API server; a small overshoot covers the closes in flight. One client
   // may hold at most max_connections_per_client.
   std::uint64_t add(std::weak_ptr<connection> live, const std::string& client) {
+    // Connections looked at while evicting are released after the mutex: if one of them was
+    // closing meanwhile, ours may be its last reference, and its destructor calls remove(),
+    // which takes the mutex (releasing it under the lock deadlocked every I/O thread).
+    std::vector<std::shared_ptr<connection>> looked_at;
     std::lock_guard lock(mutex);
     std::size_t& mine = per_client[client];
     bool over_client_cap = mine >= limits.max_connections_per_client;
     bool over_cap = connections.size() >= limits.max_connections &&
-                    (connections.size() >= hard_cap() || !evict_one_idle());
+                    (connections.size() >= hard_cap() || !evict_one_idle(looked_at));
     if (over_client_cap || over_cap) {
       if (mine == 0) per_client.erase(client);
       ++rejected;
@@ -101,16 +105,19 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
   // Under the mutex. Asks one idle connection to close, one that never sent a request if
   // there is one (a client that keeps its connections fresh and silent is the likelier
   // attacker; the API server's idle connections have served requests); false when none is.
-  bool evict_one_idle() {
-    std::shared_ptr<connection> kept_alive;
+  // Every connection it locks goes to `hold`, to be released by the caller after the mutex.
+  bool evict_one_idle(std::vector<std::shared_ptr<connection>>& hold) {
+    connection* kept_alive = nullptr;
     for (auto& [id, e] : connections) {
       auto live = e.live.lock();
       if (!live) continue;
-      auto state = live->waiting();
-      if (state == connection::wait::first_request) return evict(*live);
-      if (state == connection::wait::next_request && !kept_alive) kept_alive = std::move(live);
+      hold.push_back(std::move(live));
+      connection& candidate = *hold.back();
+      auto state = candidate.waiting();
+      if (state == connection::wait::first_request) return evict(candidate);
+      if (state == connection::wait::next_request && kept_alive == nullptr) kept_alive = &candidate;
     }
-    return kept_alive && evict(*kept_alive);
+    return kept_alive != nullptr && evict(*kept_alive);
   }
   bool evict(connection& idle) {
     idle.close_if_idle();

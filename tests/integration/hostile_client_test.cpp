@@ -121,14 +121,22 @@ TEST_F(hostile_clients, busy_connections_beyond_the_cap_are_refused_and_served_a
 
 TEST_F(hostile_clients, idle_connections_at_the_cap_make_room_for_a_new_one) {
   // Eight connections that finished the handshake and sent nothing: parked, as a client
-  // exhausting the cap would park them.
+  // exhausting the cap would park them. Several rounds, each closing the last round's parked
+  // connections while the new ones arrive: eviction once released a closing connection's
+  // last reference under the registry's lock and deadlocked every I/O thread.
   std::vector<std::unique_ptr<http_client>> parked;
-  for (int i = 0; i < 8; ++i)
-    parked.push_back(std::make_unique<http_client>(server_->webhook_port(), pki("ca.crt")));
-  std::this_thread::sleep_for(100ms);
-  auto client = connect();
-  EXPECT_EQ(client.request("GET", "/healthz", "", "").status, 200)
-      << "a new client is served: an idle connection was closed for it";
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::unique_ptr<http_client>> previous = std::move(parked);
+    parked.clear();
+    for (int i = 0; i < 8; ++i) {
+      parked.push_back(std::make_unique<http_client>(server_->webhook_port(), pki("ca.crt")));
+      if (!previous.empty()) previous.pop_back();  // closes one of the last round's
+    }
+    std::this_thread::sleep_for(100ms);
+    auto client = connect();
+    EXPECT_EQ(client.request("GET", "/healthz", "", "").status, 200)
+        << "round " << round << ": a new client is served: an idle connection was closed for it";
+  }
   std::string text = metrics();
   EXPECT_NE(text.find("launchguard_connections_evicted_total"), std::string::npos) << text;
   EXPECT_EQ(text.find("launchguard_connections_evicted_total 0\n"), std::string::npos) << text;
