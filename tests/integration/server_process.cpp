@@ -1,5 +1,6 @@
 #include "tests/integration/server_process.hpp"
 
+#include <fcntl.h>
 #include <filesystem>
 #include <signal.h>
 #include <stdexcept>
@@ -44,7 +45,10 @@ child_process::child_process(std::vector<std::string> args) {
   argv.push_back(nullptr);
   int out_pipe[2];
   int err_pipe[2];
-  if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  // Close-on-exec, so a child forked by another thread meanwhile does not inherit the write
+  // ends and keep our readers from ever seeing the end of the output.
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -85,6 +89,9 @@ std::optional<int> child_process::wait_exit(std::chrono::milliseconds timeout) {
     pid_t done = ::waitpid(pid_, &status, WNOHANG);
     if (done == pid_) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      // The process is gone: read what is left in the pipes, so out() and err() are whole.
+      if (out_reader_.joinable()) out_reader_.join();
+      if (err_reader_.joinable()) err_reader_.join();
       return exit_code_;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
