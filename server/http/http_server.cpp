@@ -20,6 +20,8 @@
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
 
+#include "server/http/request_head.hpp"
+
 namespace launchguard::server {
 namespace {
 
@@ -139,16 +141,6 @@ std::string_view path_of(beast::string_view target) {
 bool expects_continue(const http::request<http::string_body>& header) {
   auto expect = header[http::field::expect];
   return beast::iequals(expect, "100-continue");
-}
-
-// The request as endpoints see it, without its body.
-http_request head_of(const http::request<http::string_body>& message) {
-  http_request out;
-  out.method = std::string(message.method_string());
-  out.target = std::string(message.target());
-  out.content_type = std::string(message[http::field::content_type]);
-  out.authorization = std::string(message[http::field::authorization]);
-  return out;
 }
 
 // Reads requests and writes answers for one connection, one request at a time. `derived` is

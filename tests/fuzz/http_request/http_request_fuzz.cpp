@@ -40,6 +40,7 @@
 #include "server/endpoints/bearer_token.hpp"
 #include "server/endpoints/routes.hpp"
 #include "server/endpoints/validate_endpoint.hpp"
+#include "server/http/request_head.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/store_writer.hpp"
@@ -139,17 +140,6 @@ struct server_stack {
   ~server_stack() { writer.reset(); }
 };
 
-// http_server.cpp's head_of: the request without its body.
-http_request head_of(const http::request<http::string_body>& message) {
-  http_request out;
-  out.method = std::string(message.method_string());
-  out.target = std::string(message.target());
-  out.content_type = std::string(message[http::field::content_type]);
-  out.authorization = std::string(message[http::field::authorization]);
-  out.remote_address = "192.0.2.1";
-  return out;
-}
-
 // The answer as http_server.cpp's send() puts it on the wire, parsed back as a client would.
 void check_on_the_wire(const http_response& answer, bool keep_alive) {
   if (answer.status < 100 || answer.status > 599)
@@ -242,6 +232,7 @@ bool serve_one(server_stack& server, std::string_view& rest) {
   }
   // As on_header does: the routes screen the headers before any body is read.
   http_request head = head_of(parser.get());
+  head.remote_address = "192.0.2.1";
   std::optional<http_response> refused;
   try {
     refused = server.routes->screen(head);

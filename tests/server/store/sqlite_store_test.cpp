@@ -57,6 +57,13 @@ void fill(sqlite_store& store, const std::vector<std::pair<rule_id, severity>>& 
   ASSERT_EQ(committed->raised.size(), levels.size());
 }
 
+// A store file of several pages, closed.
+void write_200_alerts(const state_dir& dir) {
+  auto store = open_store(dir);
+  std::vector<std::pair<rule_id, severity>> many(200, {rule_id::pod_exec, severity::high});
+  fill(*store, many);
+}
+
 std::vector<std::int64_t> ids(const outcome<std::vector<stored_alert>>& result) {
   std::vector<std::int64_t> out;
   if (!result) {
@@ -144,11 +151,7 @@ TEST(sqlite_store, filtered_queries_are_served_from_an_index_without_a_sort) {
 
 TEST(sqlite_store, a_corrupt_store_stops_the_start_and_names_the_file) {
   state_dir dir;
-  {
-    auto store = open_store(dir);
-    std::vector<std::pair<rule_id, severity>> many(200, {rule_id::pod_exec, severity::high});
-    fill(*store, many);
-  }
+  write_200_alerts(dir);
   // Overwrite a stretch in the middle of the file, as a torn write or a bad disk would.
   auto size = fs::file_size(dir.db());
   ASSERT_GT(size, 3 * 4096u);
@@ -176,11 +179,7 @@ TEST(sqlite_store, a_file_that_is_not_a_database_stops_the_start) {
 
 TEST(sqlite_store, a_truncated_store_stops_the_start) {
   state_dir dir;
-  {
-    auto store = open_store(dir);
-    std::vector<std::pair<rule_id, severity>> many(200, {rule_id::pod_exec, severity::high});
-    fill(*store, many);
-  }
+  write_200_alerts(dir);
   auto size = fs::file_size(dir.db());
   fs::resize_file(dir.db(), size / 2 + 17);  // cut mid-page
   auto opened = sqlite_store::open(dir.path.string());
