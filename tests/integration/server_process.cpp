@@ -1,7 +1,9 @@
 #include "tests/integration/server_process.hpp"
 
 #include <fcntl.h>
+#include <cstdio>
 #include <filesystem>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -121,8 +123,18 @@ bool child_process::wait_for_err(const std::string& text, std::chrono::milliseco
 }
 
 server_process::~server_process() {
+  // A test that failed while this server ran shows the server's own log, so a failure seen
+  // once in CI (a connection closed early, say) can be read rather than guessed at.
+  const bool show_log = ::testing::Test::HasFailure();
+  const auto exited_early = process_.wait_exit(std::chrono::milliseconds(0));
   process_.send_signal(SIGKILL);
   process_.wait_exit(std::chrono::seconds(5));
+  if (show_log) {
+    std::fprintf(stderr, "--- launchguard stderr (%s) ---\n%s--- end of launchguard stderr ---\n",
+                 exited_early ? ("exited early with " + std::to_string(*exited_early)).c_str()
+                              : "running until the test ended",
+                 process_.err().c_str());
+  }
   if (owns_state_dir_) std::filesystem::remove_all(state_dir_);
 }
 
