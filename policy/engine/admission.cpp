@@ -185,15 +185,21 @@ decision admit_and_track(const policy& rules, const admission_request& request,
       request.user,
       request.op == operation::create && request.object->workload == workload_kind::pod,
       std::string(decision_id)};
-  tracked result = track_change(rules, trackers, change);
-  if (result.found.empty()) return d;
-  const namespace_settings& ns = rules.settings_for(request.namespace_name);
-  user_info principal = attributed(request.user, result.principal);
-  request_scope scope{request.namespace_name, principal, ns.mode, action::enforce};
-  add_findings(d,
-               claim_reports(trackers, judge(rules, scope, std::move(result.found)), now_ms,
-                             rules.rate.window, std::string(decision_id)),
-               result.principal);
+  try {
+    tracked result = track_change(rules, trackers, change);
+    if (result.found.empty()) return d;
+    const namespace_settings& ns = rules.settings_for(request.namespace_name);
+    user_info principal = attributed(request.user, result.principal);
+    request_scope scope{request.namespace_name, principal, ns.mode, action::enforce};
+    add_findings(d,
+                 claim_reports(trackers, judge(rules, scope, std::move(result.found)), now_ms,
+                               rules.rate.window, std::string(decision_id)),
+                 result.principal);
+  } catch (const tracker_unavailable& unavailable) {
+    // The stateless verdict stands: a shared store that is down must not block launches.
+    d.stateful_skipped = unavailable.what();
+    d.audit_annotations.emplace_back("stateful-rules", "not-evaluated");
+  }
   return d;
 }
 

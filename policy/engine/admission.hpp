@@ -26,6 +26,8 @@ decision admit(const policy& rules, const admission_request& request, std::strin
 // admit(), and then, for an allowed request that is not a dry run and launches a pod or
 // changes a pod template, the trackers (rate, provenance) over it at `now_ms`. Their findings
 // join the decision like any other rule's: a tracker rule set to enforce denies.
+// When the trackers' store throws tracker_unavailable, the decision is the stateless one,
+// with stateful_skipped set and the audit annotation stateful-rules: not-evaluated.
 decision admit_and_track(const policy& rules, const admission_request& request,
                          std::string_view decision_id, tracker_store& trackers,
                          std::int64_t now_ms);

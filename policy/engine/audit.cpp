@@ -173,4 +173,32 @@ std::vector<alert> undecodable_event(const policy& rules, const audit_event& par
   return out;
 }
 
+std::vector<alert> state_backend_recovered(const policy& rules, const std::string& backend,
+                                           std::int64_t down_ms, const std::string& cause,
+                                           std::int64_t now_ms) {
+  violations found;
+  found.push_back({rule_id::state_backend_degraded,
+                   "the state store (" + backend + ") was unavailable for " +
+                       std::to_string(down_ms / 1000) +
+                       " s: rate and provenance rules were not evaluated and audit batches were "
+                       "refused meanwhile",
+                   {{"backend", backend},
+                    {"unavailableMs", std::to_string(down_ms)},
+                    {"cause", cause},
+                    {"since", std::to_string(now_ms - down_ms)}}});
+  user_info self;
+  self.username = "launchguard";
+  const namespace_settings& ns = rules.settings_for("");
+  request_scope scope{"", self, ns.mode, action::enforce};
+  audit_event timed;
+  timed.stage_ms = now_ms;
+  timed.user = self;
+  std::vector<alert> out;
+  for (auto& f : judge(rules, scope, std::move(found))) {
+    f.result = outcome::recorded;
+    out.push_back(audit_alert(timed, f, alert_source::audit, ""));
+  }
+  return out;
+}
+
 }  // namespace launchguard

@@ -36,4 +36,10 @@ std::vector<alert> observe(const policy& rules, const audit_event& event, audit_
 std::vector<alert> undecodable_event(const policy& rules, const audit_event& partial,
                                      const std::string& problem, std::int64_t now_ms);
 
+// state-backend-degraded, raised when the state store answers again after an outage, judged
+// like any rule (its action may be off). `backend` names the store ("redis HOST:PORT").
+std::vector<alert> state_backend_recovered(const policy& rules, const std::string& backend,
+                                           std::int64_t down_ms, const std::string& cause,
+                                           std::int64_t now_ms);
+
 }  // namespace launchguard

@@ -20,6 +20,9 @@ struct decision {
   std::vector<std::string> warnings;
   string_pairs audit_annotations;  // keys without '/'; the API server prefixes the webhook name
   findings fired;                  // every rule that fired, with what was done about it
+  // Why the rules that need memory across requests (rate, provenance) were not evaluated;
+  // empty when they were (or did not apply).
+  std::string stateful_skipped;
 
   void deny(std::string reason, std::int32_t code = 403) {
     allowed = false;

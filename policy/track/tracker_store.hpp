@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "policy/track/rate_cell.hpp"
@@ -13,6 +14,14 @@ namespace launchguard {
 // alerts were already raised). An interface, so one replica keeps it in process (and on disk)
 // and several replicas share it through Redis: every operation is one atomic step on one key,
 // which both can do.
+// Thrown by a tracker_store that cannot answer in time (a shared store that is unreachable
+// or slow). The request goes on without the rules that need memory: admission decides with
+// the stateless rules and says the others were not evaluated.
+class tracker_unavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class tracker_store {
  public:
   virtual ~tracker_store() = default;

@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "policy/config/duration.hpp"
+#include "policy/engine/audit.hpp"
 #include "server/alerts/alert_sink.hpp"
 #include "server/app/drain.hpp"
 #include "server/app/file_watcher.hpp"
@@ -24,9 +25,13 @@
 #include "server/endpoints/validate_endpoint.hpp"
 #include "server/http/http_server.hpp"
 #include "server/metrics/metrics.hpp"
+#include "server/redis/redis_alert_store.hpp"
+#include "server/redis/redis_client.hpp"
+#include "server/redis/redis_tracker_store.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/store_writer.hpp"
 #include "server/util/log.hpp"
+#include "server/util/task_pool.hpp"
 
 namespace launchguard::server {
 namespace {
@@ -38,18 +43,6 @@ const logger log{"server"};
 unsigned thread_count(unsigned requested) {
   if (requested > 0) return requested;
   return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Flags of the contract whose feature lands later: accepted now so deployments written
-// against the contract start, and named in the log so nobody believes they are in effect.
-void note_inactive_flags(const serve_options& options) {
-  const std::pair<const char*, const std::string*> later[] = {
-      {"--redis-url", &options.redis_url},
-      {"--redis-password-file", &options.redis_password_file},
-  };
-  for (const auto& [flag, value] : later) {
-    if (!value->empty()) log.warn("flag accepted but not active in this version", {{"flag", flag}});
-  }
 }
 
 // launchguard's own namespace and service account (from the downward API in the chart), so
@@ -93,6 +86,7 @@ class server_app {
            load_token("--audit-token-file", options_.audit_token_file, audit_token_);
   }
   bool open_store();
+  bool open_redis();
   void build_endpoints();
   bool read_limits();
   bool listen();
@@ -102,6 +96,7 @@ class server_app {
   void reload_policy();
   void reload_tls();
   void save_trackers();
+  void redis_recovered(std::chrono::milliseconds down_for, const std::string& cause);
   void handle_signals();
   void wait_for_hangup();
 
@@ -118,8 +113,15 @@ class server_app {
   policy_store policies_;
   std::optional<tls_context_store> tls_;
   std::optional<bearer_token> api_token_, audit_token_;
+  // One of two backends: the embedded store (SQLite, trackers in memory and written behind),
+  // or Redis shared by every replica.
   std::unique_ptr<sqlite_store> store_;
-  std::unique_ptr<memory_tracker_store> trackers_;
+  std::unique_ptr<memory_tracker_store> memory_trackers_;
+  std::unique_ptr<redis_client> redis_;
+  std::unique_ptr<redis_alert_store> redis_alerts_;
+  std::unique_ptr<redis_tracker_store> redis_trackers_;
+  alert_store* alerts_store_ = nullptr;
+  tracker_store* trackers_ = nullptr;
   std::unique_ptr<file_watcher> policy_watcher_;
   std::unique_ptr<file_watcher> tls_watcher_;
   counter_vec& tls_reload_errors_ =
@@ -132,6 +134,7 @@ class server_app {
   std::optional<alerts_endpoint> alerts_api_;
   std::optional<webhook_routes> webhook_routes_;
   std::optional<ops_routes> ops_routes_;
+  std::optional<task_pool> state_pool_;  // with Redis: where requests may wait on it
   unsigned threads_ = thread_count(options_.threads);
   net::io_context io_{static_cast<int>(threads_)};
   session_limits limits_;
@@ -196,6 +199,7 @@ bool server_app::load_tls() {
 // The state store, and the trackers' memory from the last run: no image is "first seen"
 // twice across a restart.
 bool server_app::open_store() {
+  if (!options_.redis_url.empty()) return open_redis();
   auto opened = sqlite_store::open(options_.state_dir);
   if (!opened) {
     log.error("cannot open the state store", {{log_key::error, opened.error().message}});
@@ -208,17 +212,89 @@ bool server_app::open_store() {
     log.error("cannot read the trackers' secret", {{log_key::error, secret.error().message}});
     return false;
   }
-  trackers_ = std::make_unique<memory_tracker_store>(
+  memory_trackers_ = std::make_unique<memory_tracker_store>(
       static_cast<std::size_t>(policies_.current()->tracked_keys), *secret);
-  auto loaded = store_->load_trackers(*trackers_);
+  auto loaded = store_->load_trackers(*memory_trackers_);
   if (!loaded) {
     log.error("cannot load the trackers' state", {{log_key::error, loaded.error().message}});
     return false;
   }
   log.info("trackers loaded", {{"keys", std::to_string(*loaded)}});
   metrics_.gauge("launchguard_tracked_keys", "Keys the rate and provenance trackers hold.",
-                 [this] { return static_cast<double>(trackers_->size()); });
+                 [this] { return static_cast<double>(memory_trackers_->size()); });
+  alerts_store_ = store_.get();
+  trackers_ = memory_trackers_.get();
   return true;
+}
+
+// The shared store. A URL, password file or timeout that is wrong stops the start; Redis
+// being down does not: the webhook must answer, and does, without its stateful rules until
+// Redis is back.
+bool server_app::open_redis() {
+  auto endpoint = parse_redis_url(options_.redis_url);
+  if (!endpoint) {
+    log.error("cannot use Redis", {{log_key::error, endpoint.error().message}});
+    return false;
+  }
+  if (!options_.redis_password_file.empty()) {
+    std::ifstream file(options_.redis_password_file);
+    std::string password;
+    if (!file || !std::getline(file, password) || password.empty()) {
+      log.error("cannot use Redis",
+                {{log_key::file, options_.redis_password_file},
+                 {log_key::error, "--redis-password-file is unreadable or empty"}});
+      return false;
+    }
+    while (!password.empty() && (password.back() == '\r' || password.back() == ' '))
+      password.pop_back();
+    endpoint->password = password;
+  }
+  auto deadline = parse_duration(options_.redis_timeout);
+  if (!deadline || deadline->count() < 1 || deadline->count() > 10'000) {
+    log.error("--redis-timeout must be a duration from 1ms to 10s",
+              {{"value", options_.redis_timeout}});
+    return false;
+  }
+  redis_client::settings settings;
+  settings.endpoint = *endpoint;
+  settings.deadline = std::chrono::milliseconds(deadline->count());
+  settings.connections = threads_ + 4;  // the state pool's threads and the store writer
+  redis_ = std::make_unique<redis_client>(settings);
+  redis_->on_recovered([this](std::chrono::milliseconds down_for, std::string cause) {
+    redis_recovered(down_for, cause);
+  });
+  redis_alerts_ = std::make_unique<redis_alert_store>(*redis_);
+  redis_trackers_ = std::make_unique<redis_tracker_store>(*redis_);
+  alerts_store_ = redis_alerts_.get();
+  trackers_ = redis_trackers_.get();
+  std::string where = endpoint->host + ":" + std::to_string(endpoint->port);
+  auto pong = redis_->command({"PING"});
+  if (!pong || pong->is_error()) {
+    log.error(
+        "redis does not answer yet; serving without stateful rules until it does",
+        {{log_key::address, where}, {log_key::error, pong ? pong->text : pong.error().message}});
+  } else {
+    log.info("state store open", {{log_key::address, where}, {"backend", "redis"}});
+  }
+  metrics_.gauge("launchguard_state_backend_up",
+                 "1 while the state store answers (always 1 for the embedded store).",
+                 [this] { return redis_->available() ? 1.0 : 0.0; });
+  return true;
+}
+
+// Redis answers again: say for how long it did not, as state-backend-degraded. Runs on the
+// thread whose call succeeded; the commit goes through the store writer like any alert.
+void server_app::redis_recovered(std::chrono::milliseconds down_for, const std::string& cause) {
+  const redis_endpoint& where = redis_->endpoint();
+  auto raised = state_backend_recovered(*policies_.current(),
+                                        "redis " + where.host + ":" + std::to_string(where.port),
+                                        down_for.count(), cause, now_unix_ms());
+  if (raised.empty() || !writer_) return;
+  std::vector<alert> unstored = raised;
+  writer_->submit({{std::string(), std::move(raised)}},
+                  [this, unstored = std::move(unstored)](outcome<commit_result> result) mutable {
+                    alerts_->publish(result ? std::move(result->raised) : std::move(unstored));
+                  });
 }
 
 // A changed policy file (or SIGHUP): validate and swap, or keep the old policy and say why.
@@ -231,7 +307,8 @@ void server_app::reload_policy() {
     return;
   }
   reloads_.add({});
-  trackers_->set_capacity(static_cast<std::size_t>((*loaded)->tracked_keys));
+  if (memory_trackers_)
+    memory_trackers_->set_capacity(static_cast<std::size_t>((*loaded)->tracked_keys));
   log.info("policy reloaded", {{log_key::file, policies_.path()}});
 }
 
@@ -252,7 +329,13 @@ void server_app::reload_tls() {
 // Write-behind of the trackers' memory, once a second on the store's thread: a kill -9 loses
 // at most the last second of counts.
 void server_app::save_trackers() {
-  auto saved = store_->save_trackers(trackers_->drain_changes());
+  if (redis_) {
+    // Nothing to write behind; while Redis is down, a ping notices when it is back even if
+    // no request comes.
+    if (!redis_->available()) (void)redis_->command({"PING"});
+    return;
+  }
+  auto saved = store_->save_trackers(memory_trackers_->drain_changes());
   if (!saved) {
     store_errors_.add({"trackers"});
     log.error("saving the trackers' state failed", {{log_key::error, saved.error().message}});
@@ -267,19 +350,28 @@ void server_app::build_endpoints() {
   tls_watcher_ = std::make_unique<file_watcher>(tls_files, [this] { reload_tls(); });
   alerts_.emplace(metrics_);
   writer_.emplace(
-      *store_, metrics_,
+      *alerts_store_, metrics_,
       [this] {
         auto p = policies_.current();
         return store_writer::settings{p->dedup_window, p->alert_retention, p->max_alerts};
       },
       [this] { save_trackers(); });
-  validate_.emplace(policies_, *trackers_, *writer_, *alerts_);
+  validate_.emplace(policies_, *trackers_, *writer_, *alerts_, metrics_);
   audit_.emplace(policies_, *trackers_, *writer_, *alerts_, metrics_, find_self(), audit_token_,
                  options_.audit_rate_limit);
-  if (api_token_) alerts_api_.emplace(*store_, *api_token_);
+  if (api_token_) alerts_api_.emplace(*alerts_store_, *api_token_);
+  if (redis_) {
+    // Enough threads that each I/O thread's requests can wait on Redis at once, and a queue
+    // of a few deadlines' worth of requests.
+    state_pool_.emplace(2 * threads_ + 2, 1024);
+    metrics_.gauge("launchguard_state_pool_queue_depth",
+                   "Requests waiting for a thread that may call Redis.",
+                   [this] { return static_cast<double>(state_pool_->queued()); });
+  }
   webhook_routes_.emplace(
-      webhook_routes::endpoints{*validate_, *audit_, alerts_api_ ? &*alerts_api_ : nullptr}, ready_,
-      metrics_, !options_.client_ca.empty());
+      webhook_routes::endpoints{*validate_, *audit_, alerts_api_ ? &*alerts_api_ : nullptr,
+                                state_pool_ ? &*state_pool_ : nullptr},
+      ready_, metrics_, !options_.client_ca.empty());
   ops_routes_.emplace(ready_, metrics_);
 }
 
@@ -375,8 +467,10 @@ void server_app::serve() {
   io_.run();
   for (auto& worker : workers)
     worker.join();
-  // Finish the commits still queued while the I/O context exists: their callbacks post
-  // answers to it, which are then dropped with it instead of touching freed memory.
+  // Finish the requests and commits still queued while the I/O context exists: their
+  // callbacks post answers to it, which are then dropped with it instead of touching freed
+  // memory.
+  state_pool_.reset();
   writer_.reset();
   log.info("stopped");
 }
@@ -386,7 +480,6 @@ void server_app::serve() {
 int run_serve(const serve_options& options) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGHUP, SIG_IGN);  // until the reload handler is installed: never die of SIGHUP
-  note_inactive_flags(options);
   server_app app(options);
   if (!app.read_limits() || !app.load_policy() || !app.load_tls() || !app.load_tokens() ||
       !app.open_store()) {

@@ -16,6 +16,7 @@ struct serve_options {
   std::string state_dir = "./launchguard-state";
   std::string redis_url;
   std::string redis_password_file;
+  std::string redis_timeout = "250ms";
   std::string api_token_file;
   std::string audit_token_file;
   unsigned threads = 0;      // 0: one per hardware thread

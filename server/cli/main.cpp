@@ -34,6 +34,10 @@ void add_serve(CLI::App& app, serve_options& options) {
                     "redis://HOST:PORT[/DB]: shared state for several replicas");
   serve->add_option("--redis-password-file", options.redis_password_file,
                     "File holding the Redis password");
+  serve
+      ->add_option("--redis-timeout", options.redis_timeout,
+                   "Deadline of each Redis call; past it, stateful rules are skipped")
+      ->capture_default_str();
   serve->add_option("--api-token-file", options.api_token_file,
                     "Bearer token required by GET /alerts");
   serve->add_option("--audit-token-file", options.audit_token_file,

@@ -51,6 +51,13 @@ http_response accepted(std::size_t count, std::size_t rejected) {
 
 }  // namespace
 
+// 503 with Retry-After: the API server's audit webhook backend retries the batch.
+http_response audit_endpoint::unavailable_response(const std::string& why) {
+  http_response answer = error_response(503, "alerts could not be stored durably: " + why);
+  answer.headers.emplace_back("Retry-After", "1");
+  return answer;
+}
+
 audit_endpoint::audit_endpoint(const policy_store& policies, tracker_store& trackers,
                                store_writer& store, alert_sink& sink, metrics_registry& metrics,
                                self_identity self, std::optional<bearer_token> token,
@@ -110,12 +117,15 @@ void audit_endpoint::handle(http_request request, respond_fn respond) {
   std::shared_ptr<const policy> snapshot = policies_.current();
   std::vector<input_alerts> batch;
   batch.reserve(events.size() + decoded->skipped.size());
-  {
+  try {
     std::lock_guard lock(memory_mutex_);
     for (const auto& e : events) {
       batch.push_back({e.audit_id.empty() ? std::string() : e.audit_id + "/" + e.stage,
                        observe(*snapshot, e, *memory_, self_)});
     }
+  } catch (const tracker_unavailable& unavailable) {
+    // Nothing of the batch is acknowledged: the API server sends it again.
+    return respond(unavailable_response(unavailable.what()));
   }
   std::int64_t now = now_unix_ms();
   for (const auto& bad : decoded->skipped) {
@@ -128,12 +138,7 @@ void audit_endpoint::handle(http_request request, respond_fn respond) {
   std::size_t count = events.size();
   std::size_t rejected = decoded->skipped.size();
   store_.submit(std::move(batch), [this, count, rejected, respond](outcome<commit_result> result) {
-    if (!result) {
-      http_response answer =
-          error_response(503, "alerts could not be stored durably: " + result.error().message);
-      answer.headers.emplace_back("Retry-After", "1");
-      return respond(answer);
-    }
+    if (!result) return respond(unavailable_response(result.error().message));
     sink_.publish(std::move(result->raised));
     respond(accepted(count, rejected));
   });

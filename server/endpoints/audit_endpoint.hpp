@@ -34,6 +34,8 @@ class audit_endpoint {
 
   // The whole request. Checks the headers again (not the rate limit, which screen() spent).
   void handle(http_request request, respond_fn respond);
+  // 503 with Retry-After and the reason: the batch was not stored, send it again.
+  static http_response unavailable_response(const std::string& why);
 
  private:
   const policy_store& policies_;

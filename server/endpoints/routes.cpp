@@ -93,6 +93,20 @@ void webhook_routes::handle(http_request request, respond_fn respond) {
   endpoint e = endpoint_of(request.path());
   respond = measured(metrics_, e, std::move(respond));
   if (auto wrong = certificate_check(request, e)) return respond(*wrong);
+  bool stateful = e == endpoint::validate || e == endpoint::audit || e == endpoint::alerts;
+  if (stateful && served_.state_pool != nullptr) {
+    auto held = std::make_shared<http_request>(std::move(request));
+    bool queued = served_.state_pool->try_post(
+        [this, e, held, respond] { dispatch(e, std::move(*held), respond); });
+    if (queued) return;
+    const std::string full = "the state pool is full";
+    if (e == endpoint::validate) return respond(served_.validate.handle_stateless(*held, full));
+    return respond(audit_endpoint::unavailable_response(full));
+  }
+  dispatch(e, std::move(request), std::move(respond));
+}
+
+void webhook_routes::dispatch(endpoint e, http_request request, respond_fn respond) {
   switch (e) {
     case endpoint::validate:
       return respond(served_.validate.handle(request));

@@ -8,6 +8,7 @@
 #include "server/endpoints/validate_endpoint.hpp"
 #include "server/http/http_message.hpp"
 #include "server/metrics/metrics.hpp"
+#include "server/util/task_pool.hpp"
 
 namespace launchguard::server {
 
@@ -19,6 +20,10 @@ class webhook_routes : public request_handler {
     validate_endpoint& validate;
     audit_endpoint& audit;
     alerts_endpoint* alerts;  // null without --api-token-file: /alerts is then 404
+    // With a shared state store (Redis): the threads that may wait on it. /validate, /audit
+    // and /alerts run there, never blocking an I/O thread; when its queue is full, /validate
+    // decides with the stateless rules and /audit answers 503.
+    task_pool* state_pool = nullptr;
   };
 
   // With `require_client_certificate` (--client-ca), /validate and /audit answer 403 unless
@@ -37,6 +42,7 @@ class webhook_routes : public request_handler {
  private:
   std::optional<http_response> check(const http_request& head, endpoint e);
   std::optional<http_response> certificate_check(const http_request& head, endpoint e) const;
+  void dispatch(endpoint e, http_request request, respond_fn respond);
 
   endpoints served_;
   const readiness& ready_;

@@ -11,8 +11,48 @@
 namespace launchguard::server {
 
 namespace {
+
 const logger log{"validate"};
+
+// A tracker store that cannot answer: what admission sees when the state pool is full.
+class unavailable_trackers : public tracker_store {
+ public:
+  explicit unavailable_trackers(const std::string& why) : why_(why) {}
+  rate_observation add_rate(const std::string&, std::int64_t, double, std::int64_t) override {
+    throw tracker_unavailable(why_);
+  }
+  bool add_if_absent(const std::string&, const std::string&, std::int64_t, std::int64_t) override {
+    throw tracker_unavailable(why_);
+  }
+  std::optional<std::string> find(const std::string&, std::int64_t) override {
+    throw tracker_unavailable(why_);
+  }
+  void put(const std::string&, const std::string&, std::int64_t) override {
+    throw tracker_unavailable(why_);
+  }
+
+ private:
+  const std::string& why_;
+};
+
 }  // namespace
+
+validate_endpoint::validate_endpoint(const policy_store& policies, tracker_store& trackers,
+                                     store_writer& store, alert_sink& sink,
+                                     metrics_registry& metrics)
+    : policies_(policies),
+      trackers_(trackers),
+      store_(store),
+      sink_(sink),
+      stateful_skipped_(metrics.counter(
+          "launchguard_stateful_rules_skipped_total",
+          "Admission decisions made without the rate and provenance rules because the state "
+          "store did not answer in time (Redis unreachable or slow, or the state pool full).")) {}
+
+http_response validate_endpoint::handle_stateless(http_request& request, const std::string& why) {
+  unavailable_trackers none(why);
+  return decide(request, none);
+}
 
 decision_ids::decision_ids() {
   std::random_device entropy;
@@ -42,7 +82,7 @@ std::optional<http_response> validate_endpoint::screen(const http_request& reque
   return require_content_type(request, {"application/json"});
 }
 
-http_response validate_endpoint::handle(http_request& request) {
+http_response validate_endpoint::decide(http_request& request, tracker_store& trackers) {
   if (auto wrong = screen(request)) return *wrong;
 
   thread_local json_decoder decoder;  // one per I/O thread: its buffers are reused
@@ -52,7 +92,9 @@ http_response validate_endpoint::handle(http_request& request) {
   decision verdict;
   auto review = decoder.admission_review(padded(request.body));
   if (review) {
-    verdict = admit_and_track(*snapshot, *review, decision_id, trackers_, now);
+    verdict = admit_and_track(*snapshot, *review, decision_id, trackers, now);
+    // Counted, not logged per request: the store's own log says once when it went away.
+    if (!verdict.stateful_skipped.empty()) stateful_skipped_.add({});
   } else {
     // A review whose object does not decode is still answered, as failureMode says: a 400
     // would be a failed call, which failurePolicy: Ignore turns into an admission.

@@ -9,6 +9,7 @@
 #include "server/alerts/alert_sink.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/http/http_message.hpp"
+#include "server/metrics/metrics.hpp"
 #include "server/store/store_writer.hpp"
 
 namespace launchguard::server {
@@ -33,20 +34,24 @@ class validate_endpoint {
   static constexpr std::size_t body_limit = 3 * 1024 * 1024;
 
   validate_endpoint(const policy_store& policies, tracker_store& trackers, store_writer& store,
-                    alert_sink& sink)
-      : policies_(policies), trackers_(trackers), store_(store), sink_(sink) {}
+                    alert_sink& sink, metrics_registry& metrics);
 
   // Method and media type, from the headers alone.
   static std::optional<http_response> screen(const http_request& request);
-  http_response handle(http_request& request);
+  http_response handle(http_request& request) { return decide(request, trackers_); }
+  // The stateless rules only, with the others marked not evaluated: for when the pool that
+  // may wait on a shared store is full.
+  http_response handle_stateless(http_request& request, const std::string& why);
 
  private:
+  http_response decide(http_request& request, tracker_store& trackers);
   void record(std::vector<alert> raised);
 
   const policy_store& policies_;
   tracker_store& trackers_;
   store_writer& store_;
   alert_sink& sink_;
+  counter_vec& stateful_skipped_;
   decision_ids ids_;
 };
 

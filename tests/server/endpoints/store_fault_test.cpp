@@ -68,7 +68,7 @@ class store_faults : public ::testing::Test {
       auto p = policies.current();
       return store_writer::settings{p->dedup_window, p->alert_retention, p->max_alerts};
     });
-    validate.emplace(policies, trackers, *writer, sink);
+    validate.emplace(policies, trackers, *writer, sink, metrics);
     audit.emplace(policies, trackers, *writer, sink, metrics, self_identity{}, std::nullopt);
     routes.emplace(webhook_routes::endpoints{*validate, *audit, nullptr}, ready, metrics, false);
     ready.set_policy_loaded();
