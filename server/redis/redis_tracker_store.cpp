@@ -1,6 +1,8 @@
 #include "server/redis/redis_tracker_store.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 
 namespace launchguard::server {
@@ -54,7 +56,8 @@ return {string.format('%.17g', total), string.format('%.17g', ewma * n),
   tostring(math.floor(learned / n))}
 )lua");
 
-// Values are stored as "EXPIRES_MS|VALUE" (0: never), judged by the caller's clock.
+// Values are stored as "EXPIRES_MS|VALUE" (0: never), judged by the caller's clock; Redis
+// drops them when that much of its own time has passed, plus the slack.
 const redis_script add_if_absent_script(R"lua(
 local text = redis.call('GET', KEYS[1])
 if text then
@@ -64,7 +67,9 @@ if text then
 end
 redis.call('SET', KEYS[1], ARGV[3] .. '|' .. ARGV[1])
 local expires = tonumber(ARGV[3])
-if expires > 0 then redis.call('PEXPIREAT', KEYS[1], expires + tonumber(ARGV[4])) end
+if expires > 0 then
+  redis.call('PEXPIRE', KEYS[1], math.max(1, expires - tonumber(ARGV[2])) + tonumber(ARGV[4]))
+end
 return 1
 )lua");
 
@@ -120,8 +125,14 @@ void redis_tracker_store::put(const std::string& key, const std::string& value,
                               std::int64_t expires_ms) {
   std::vector<std::string> args = {"SET", prefix_ + key, std::to_string(expires_ms) + "|" + value};
   if (expires_ms > 0) {
-    args.push_back("PXAT");
-    args.push_back(std::to_string(expires_ms + std::atoll(expiry_slack_ms)));
+    // find() judges expiry by the caller's clock; Redis only has to keep the value that long
+    // by its own, plus the slack (an event's time may be behind Redis's clock).
+    auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    args.push_back("PX");
+    args.push_back(
+        std::to_string(std::max<std::int64_t>(0, expires_ms - wall) + std::atoll(expiry_slack_ms)));
   }
   auto reply = redis_.command(args);
   if (!reply) throw tracker_unavailable(reply.error().message);
