@@ -221,9 +221,12 @@ class session : public connection {
     head_ = head_of(header);
     head_.client_certificate_verified = self().client_certificate_verified();
     if (head_.client_certificate_verified) head_.client_subject = self().client_subject();
-    beast::error_code ignored;
-    auto peer = tcp().socket().remote_endpoint(ignored);
-    if (!ignored) head_.remote_address = peer.address().to_string();
+    if (remote_address_.empty()) {  // once per connection: a system call
+      beast::error_code ignored;
+      auto peer = tcp().socket().remote_endpoint(ignored);
+      if (!ignored) remote_address_ = peer.address().to_string();
+    }
+    head_.remote_address = remote_address_;
     // Authentication, method and the like are decided before the body is read.
     std::optional<http_response> refused;
     try {
@@ -330,6 +333,7 @@ class session : public connection {
   }
 
   std::uint64_t id_ = 0;
+  std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
