@@ -35,7 +35,8 @@ from rendering import (NAMESPACE, RELEASE, Checks, Env, flatten, full_name, load
                        named, of_kind, parse, pem_of, render, split_documents, write_values)
 from served_tls import Server, https_get, openssl, s_client
 from structure import (Release, check_certificates, check_deployment, check_generic, check_others,
-                       check_policy, check_tokens, check_webhook, serve_flags)
+                       check_policy, check_redis_evaluation, check_tokens, check_webhook, redis_name,
+                       serve_flags)
 
 MANIFEST_RELEASE = MANIFEST_NAMESPACE = "launchguard"
 # Helm's install order (pkg/releaseutil/kind_sorter.go); unknown kinds go last.
@@ -69,6 +70,9 @@ def check_notes(c, env, values_file, values, tmp):
         c.check(text in notes, f"NOTES ({values_file.name}) mention {text}")
     if values["policy"]["mode"] == "enforce":
         c.check("[pss-host-namespaces]" in notes, f"NOTES ({values_file.name}) show the expected denial")
+    if values["redis"]["evaluation"]["enabled"]:
+        c.check("it is not for production" in notes,
+                f"NOTES ({values_file.name}) say the evaluation Redis is not for production")
 
 
 def cmd_templates(env, c):
@@ -78,7 +82,7 @@ def cmd_templates(env, c):
     c.check("--config" in known_flags and "--redis-url" in known_flags, "`launchguard serve --help` lists its flags")
     ci_files = sorted((env.chart / "ci").glob("*-values.yaml"))
     c.check(len(ci_files) >= 10, f"ci/*-values.yaml variants found ({len(ci_files)})")
-    seen = {"replicas": set(), "certificates": set()}
+    seen = {"replicas": set(), "certificates": set(), "state": set()}
     with tempfile.TemporaryDirectory() as tmp:
         for f in ci_files:
             values = merge(defaults, load_yaml(f))
@@ -101,13 +105,18 @@ def cmd_templates(env, c):
             check_certificates(c, r, work)
             check_tokens(c, r)
             check_others(c, r)
+            check_redis_evaluation(c, r)
             check_notes(c, env, f, values, tmp)
             c.failures[before:] = [f"{f.name}: {m}" for m in c.failures[before:]]
             seen["replicas"].add(values["replicaCount"] > 1)
             seen["certificates"].add(values["certificates"]["mode"])
+            seen["state"].add("redis.url" if values["redis"]["url"] else
+                              "redis.evaluation" if values["redis"]["evaluation"]["enabled"] else "embedded")
         c.equal(seen["replicas"], {False, True}, "ci variants cover one and several replicas")
         c.equal(seen["certificates"], {"helm", "cert-manager", "secret"}, "ci variants cover every certificate mode")
+        c.equal(seen["state"], {"embedded", "redis.url", "redis.evaluation"}, "ci variants cover every state store")
         check_refusals(env, c, tmp)
+        check_redis_evaluation_mode(env, c, tmp, defaults, known_flags)
         check_restarts(env, c, tmp, defaults)
         check_served_certificate(env, c, tmp)
     return c.finish("chart templates")
@@ -116,8 +125,17 @@ def cmd_templates(env, c):
 def check_refusals(env, c, tmp):
     """Values the chart must refuse, with a message that says why."""
     cases = [
-        ({"replicaCount": 2}, ["replicaCount is 2", "redis.url", "own embedded state store"]),
-        ({"replicaCount": 3, "redis": {"passwordSecret": "x"}}, ["redis.url"]),
+        ({"replicaCount": 2}, ["replicaCount is 2", "redis.url", "redis.evaluation.enabled",
+                               "own embedded state store"]),
+        ({"replicaCount": 3, "redis": {"passwordSecret": "x"}}, ["redis.url", "redis.evaluation.enabled"]),
+        ({"redis": {"passwordSecret": "x"}}, ["redis.passwordSecret", "redis.url", "redis.evaluation.enabled"]),
+        ({"replicaCount": 2, "redis": {"url": "redis://r:6379", "evaluation": {"enabled": True}}},
+         ["redis.url", "redis.evaluation.enabled", "unused"]),
+        ({"redis": {"url": "redis://r:6379", "timeout": "20s"}}, ["redis.timeout", "1ms to 10s"]),
+        ({"redis": {"timeout": "0ms"}}, ["redis.timeout", "1ms to 10s"]),
+        ({"redis": {"timeout": "fast"}}, ["redis.timeout", "1ms to 10s"]),
+        ({"replicaCount": 2, "redis": {"evaluation": {"enabled": True}}, "state": {"persistence": {"enabled": True}}},
+         ["state.persistence.enabled needs replicaCount: 1"]),
         ({"replicaCount": 0}, ["replicaCount must be at least 1"]),
         ({"replicaCount": 2, "redis": {"url": "redis://r:6379"}, "state": {"persistence": {"enabled": True}}},
          ["state.persistence.enabled needs replicaCount: 1"]),
@@ -133,6 +151,66 @@ def check_refusals(env, c, tmp):
         status, _, err = render(env, [write_values(tmp, f"refuse-{i}.yaml", values)])
         c.check(status != 0 and all(n in err for n in needles),
                 f"refuses {json.dumps(values)} saying {needles} (status {status}: {err.strip()})")
+
+
+def check_redis_evaluation_mode(env, c, tmp, defaults, known_flags):
+    """ci/redis-evaluation-values.yaml: several replicas on the chart's evaluation Redis, which
+    launchguard finds by its Service's name; several replicas with no Redis at all are refused."""
+    f = env.chart / "ci" / "redis-evaluation-values.yaml"
+    if not c.check(f.is_file(), f"{f.name} exists"):
+        return
+    values = merge(defaults, load_yaml(f))
+    c.check(values["replicaCount"] > 1 and values["redis"]["evaluation"]["enabled"] and not values["redis"]["url"],
+            f"{f.name}: several replicas on the evaluation Redis alone")
+    status, out, err = render(env, [f])
+    if not c.equal(status, 0, f"{f.name} renders ({err.strip()})"):
+        return
+    docs = parse(out)
+    fullname = full_name(values, RELEASE)
+    name = f"{fullname}-redis"
+    c.equal(redis_name(values), name, "the evaluation Redis is named FULLNAME-redis")
+    c.check(named(docs, "Deployment", name), f"{f.name}: Deployment {name}")
+    c.check(named(docs, "Service", name), f"{f.name}: Service {name}")
+    launchguard = named(docs, "Deployment", fullname) or {"spec": {}}
+    c.equal(launchguard["spec"].get("replicas"), values["replicaCount"], f"{f.name}: launchguard replicas")
+    args = ((launchguard["spec"].get("template", {}).get("spec", {}).get("containers") or [{}])[0]).get("args", [])
+    c.check(f"--redis-url=redis://{name}:6379" in args,
+            f"{f.name}: launchguard's args have --redis-url=redis://{name}:6379 ({args})")
+    c.check("--redis-timeout=250ms" in args, f"{f.name}: launchguard's args have --redis-timeout=250ms")
+    c.equal(len(of_kind(docs, "PodDisruptionBudget")), 1, f"{f.name}: a PodDisruptionBudget for the replicas")
+
+    # Without any Redis, replicaCount 3 is refused with the reason and both ways out.
+    status, _, err = render(env, [write_values(tmp, "eval-three-alone.yaml", {"replicaCount": 3})])
+    c.check(status != 0 and all(n in err for n in ("replicaCount is 3", "redis.url", "redis.evaluation.enabled",
+                                                   "own embedded state store")),
+            f"replicaCount 3 without redis is refused, saying why (status {status}: {err.strip()})")
+    status, _, err = render(env, [f, write_values(tmp, "eval-off.yaml", {"redis": {"evaluation": {"enabled": False}}})])
+    c.check(status != 0 and "replicaCount is 3" in err,
+            f"{f.name} with the evaluation Redis off is refused ({err.strip()})")
+
+    # Variants: a password, a claim, a long name, no NetworkPolicy, one replica, another timeout.
+    variants = {
+        "password": {"redis": {"passwordSecret": "lg-redis", "passwordSecretKey": "pw"}},
+        "claim": {"redis": {"evaluation": {"persistence": {"existingClaim": "redis-data"}}}},
+        "long-name": {"fullnameOverride": "x" * 63},
+        "no-networkpolicy": {"networkPolicy": {"enabled": False}},
+        "one-replica": {"replicaCount": 1, "redis": {"timeout": "1s"}},
+        "everysec": {"redis": {"evaluation": {"args": ["--appendonly", "yes", "--appendfsync", "everysec"]}}},
+    }
+    for label, overlay in variants.items():
+        vf = write_values(tmp, f"eval-{label}.yaml", overlay)
+        status, out, err = render(env, [f, vf])
+        if not c.equal(status, 0, f"evaluation variant {label} renders ({err.strip()})"):
+            continue
+        before = len(c.failures)
+        r = Release(parse(out), merge(values, overlay))
+        check_generic(c, r)
+        check_deployment(c, r, env, known_flags)
+        check_others(c, r)
+        check_redis_evaluation(c, r)
+        svc = named(r.docs, "Service", redis_name(r.values))
+        c.check(svc and len(svc["metadata"]["name"]) <= 63, "the Redis Service's name is a DNS label (63 or fewer)")
+        c.failures[before:] = [f"evaluation variant {label}: {m}" for m in c.failures[before:]]
 
 
 def check_restarts(env, c, tmp, defaults):

@@ -45,6 +45,20 @@ def quantity_bytes(text):
     return float(m.group(1)) * QUANTITY_UNITS[m.group(2) or ""]
 
 
+def redis_name(values, release=RELEASE):
+    """The evaluation Redis's Deployment and Service (templates/_helpers.tpl launchguard.redisName)."""
+    return f"{full_name(values, release)[:57].rstrip('-')}-redis"
+
+
+def redis_url(values, release=RELEASE):
+    """The Redis launchguard uses: redis.url, else the evaluation Redis's Service, else None."""
+    if values["redis"]["url"]:
+        return values["redis"]["url"]
+    if values["redis"]["evaluation"]["enabled"]:
+        return f"redis://{redis_name(values, release)}:6379"
+    return None
+
+
 def serve_flags(env):
     """The flags `launchguard serve` accepts, from its --help."""
     text = subprocess.run([env.launchguard, "serve", "--help"], capture_output=True,
@@ -73,6 +87,7 @@ class Release:
         containers = self.pod.get("spec", {}).get("containers", [])
         self.container = containers[0] if containers else {}
         self.flags = flags_of(self.container.get("args", []))
+        self.redis_url = redis_url(values, release)
 
     def volume(self, name):
         return next((v for v in self.pod["spec"].get("volumes", []) if v["name"] == name), None)
@@ -262,14 +277,17 @@ def check_deployment(c, r, env, known_flags):
         "--api-token-file": v["apiToken"]["enabled"],
         "--audit-token-file": v["auditToken"]["enabled"],
         "--client-ca": v["clientCA"]["enabled"],
-        "--redis-url": bool(v["redis"]["url"]),
+        "--redis-url": bool(r.redis_url),
+        "--redis-timeout": bool(r.redis_url),
         "--redis-password-file": bool(v["redis"]["passwordSecret"]),
         "--threads": bool(v["server"]["threads"]),
     }
     for flag, wanted in expect.items():
         c.equal(flag in r.flags, wanted, f"{flag} present exactly when its value enables it")
-    if v["redis"]["url"]:
-        c.equal(r.flags.get("--redis-url"), v["redis"]["url"], "--redis-url from redis.url")
+    if r.redis_url:
+        c.equal(r.flags.get("--redis-url"), r.redis_url,
+                "--redis-url from redis.url, else the evaluation Redis's Service")
+        c.equal(r.flags.get("--redis-timeout"), str(v["redis"]["timeout"]), "--redis-timeout from redis.timeout")
 
     env_vars = {e["name"]: e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath")
                 for e in r.container.get("env", [])}
@@ -460,8 +478,11 @@ def check_others(c, r):
                 "PDB selects the Deployment's pods")
         c.check(1 <= pdb["spec"].get("minAvailable", 0) < replicas, "PDB leaves room for a drain")
 
-    policies = of_kind(r.docs, "NetworkPolicy")
-    c.equal(len(policies), 1 if v["networkPolicy"]["enabled"] else 0, "NetworkPolicy when enabled")
+    evaluation = v["redis"]["evaluation"]["enabled"]
+    c.equal(len(of_kind(r.docs, "NetworkPolicy")),
+            (1 + bool(evaluation)) if v["networkPolicy"]["enabled"] else 0,
+            "NetworkPolicy when enabled (and one for the evaluation Redis)")
+    policies = [np for np in [named(r.docs, "NetworkPolicy", r.fullname)] if np]
     for np in policies:
         spec = np["spec"]
         c.equal(spec["podSelector"]["matchLabels"], r.deployment["spec"]["selector"]["matchLabels"],
@@ -474,10 +495,19 @@ def check_others(c, r):
         egress_ports = [p["port"] for e in spec.get("egress", []) for p in e["ports"]]
         egress = {(p["port"], p.get("protocol", "TCP")) for e in spec.get("egress", []) for p in e["ports"]}
         c.check({(53, "UDP"), (53, "TCP")} <= egress, "NetworkPolicy lets DNS out (UDP and TCP)")
-        if v["redis"]["url"]:
-            m = re.search(r":(\d+)(/|$)", v["redis"]["url"][len("redis://"):])
+        if r.redis_url:
+            m = re.search(r":(\d+)(/|$)", r.redis_url[len("redis://"):])
             port = int(m.group(1)) if m else 6379
             c.check(port in egress_ports, "NetworkPolicy lets Redis out")
+            redis_rules = [e for e in spec["egress"] if any(p["port"] == port for p in e["ports"])]
+            if evaluation and c.equal(len(redis_rules), 1, "one egress rule to the evaluation Redis"):
+                redis_pod = named(r.docs, "Deployment", redis_name(v, r.release)) or {}
+                labels = redis_pod.get("spec", {}).get("template", {}).get("metadata", {}).get("labels")
+                c.equal(redis_rules[0].get("to"), [{"podSelector": {"matchLabels": labels}}],
+                        "egress to the Redis port goes to the evaluation Redis's pod only")
+        else:
+            c.check(all(p["port"] == 53 for e in spec.get("egress", []) for p in e["ports"]),
+                    "no egress beyond DNS without Redis")
 
     monitors = of_kind(r.docs, "ServiceMonitor")
     c.equal(len(monitors), 1 if v["serviceMonitor"]["enabled"] else 0, "ServiceMonitor when enabled")
@@ -508,3 +538,104 @@ def check_others(c, r):
     if v["clientCA"]["enabled"] and v["clientCA"]["pem"]:
         ca = named(r.docs, "ConfigMap", f"{r.fullname}-client-ca")
         c.check(ca and "BEGIN CERTIFICATE" in ca["data"]["ca.crt"], "client CA ConfigMap holds the PEM")
+
+
+def check_redis_evaluation(c, r):
+    """redis.evaluation.enabled: one hardened Redis, its Service, launchguard pointed at it and
+    a NetworkPolicy that admits launchguard's pods only. Disabled: none of it."""
+    v = r.values
+    name = redis_name(v, r.release)
+    d, svc = named(r.docs, "Deployment", name), named(r.docs, "Service", name)
+    if not v["redis"]["evaluation"]["enabled"]:
+        c.check(d is None and svc is None and named(r.docs, "NetworkPolicy", name) is None,
+                "no evaluation Redis unless redis.evaluation.enabled")
+        c.equal(len(of_kind(r.docs, "Deployment")), 1, "one Deployment, launchguard's")
+        return
+    if not (c.check(d, f"evaluation Redis Deployment {name}") and c.check(svc, f"evaluation Redis Service {name}")):
+        return
+    spec = d["spec"]
+    pod_meta, pod = spec["template"]["metadata"], spec["template"]["spec"]
+    c.equal(spec["replicas"], 1, "evaluation Redis: one instance")
+    c.equal(spec["strategy"], {"type": "Recreate"}, "evaluation Redis: never two at once (Recreate)")
+    c.check(spec["selector"]["matchLabels"].items() <= pod_meta["labels"].items(),
+            "evaluation Redis: selector matches its pod labels")
+    launchguard_selector = r.deployment["spec"]["selector"]["matchLabels"]
+    c.check(not launchguard_selector.items() <= pod_meta["labels"].items(),
+            "launchguard's selectors (Service, PDB, NetworkPolicy) do not select the Redis pod")
+    c.check(not spec["selector"]["matchLabels"].items() <= r.pod["metadata"]["labels"].items(),
+            "the Redis selector does not select launchguard's pods")
+    labels = d["metadata"].get("labels", {})
+    c.equal(labels.get("app.kubernetes.io/part-of"), "launchguard", "evaluation Redis: part-of label")
+    c.equal(labels.get("app.kubernetes.io/managed-by"), "Helm", "evaluation Redis: managed-by label")
+    c.equal(svc["spec"]["selector"], spec["selector"]["matchLabels"], "the Redis Service selects the Redis pod")
+    c.equal(pod.get("automountServiceAccountToken"), False, "evaluation Redis: no service account token")
+
+    containers = pod.get("containers", [])
+    if not c.equal(len(containers), 1, "evaluation Redis: one container"):
+        return
+    redis = containers[0]
+    psc, sc = pod.get("securityContext", {}), redis.get("securityContext", {})
+    c.equal(psc.get("runAsNonRoot"), True, "evaluation Redis: runAsNonRoot")
+    c.check(psc.get("runAsUser", 0) > 0, "evaluation Redis: a non-zero UID")
+    c.equal((sc.get("seccompProfile") or psc.get("seccompProfile") or {}).get("type"), "RuntimeDefault",
+            "evaluation Redis: RuntimeDefault seccomp profile")
+    c.equal(sc.get("allowPrivilegeEscalation"), False, "evaluation Redis: allowPrivilegeEscalation false")
+    c.equal(sc.get("readOnlyRootFilesystem"), True, "evaluation Redis: readOnlyRootFilesystem")
+    c.equal(sc.get("capabilities"), {"drop": ["ALL"]}, "evaluation Redis: every capability dropped")
+    c.check(not sc.get("privileged"), "evaluation Redis: not privileged")
+    res = redis.get("resources", {})
+    c.check(res.get("requests", {}).get("memory") and res.get("limits", {}).get("memory"),
+            "evaluation Redis: memory request and limit")
+
+    args = redis.get("args", [])
+    pairs = dict(zip(args[::2], args[1::2]))
+    c.equal(redis.get("command"), ["redis-server"], "evaluation Redis runs redis-server")
+    given = [str(a) for a in v["redis"]["evaluation"]["args"]]
+    c.equal(args[-len(given):] if given else [], given, "evaluation Redis: redis.evaluation.args last, as given")
+    c.equal(pairs.get("--appendonly"), "yes", "evaluation Redis: appendonly yes")
+    c.check(pairs.get("--appendfsync") in ("always", "everysec"),
+            "evaluation Redis: appendfsync always (or everysec, up to a second lost)")
+    data = next((m for m in redis.get("volumeMounts", []) if m["mountPath"] == pairs.get("--dir")), None)
+    if c.check(data, "evaluation Redis: its --dir is a mounted volume"):
+        c.check(not data.get("readOnly"), "evaluation Redis: the data volume is writable")
+        volume = next((x for x in pod.get("volumes", []) if x["name"] == data["name"]), {})
+        claim = v["redis"]["evaluation"]["persistence"]["existingClaim"]
+        if claim:
+            c.equal(volume.get("persistentVolumeClaim"), {"claimName": claim}, "evaluation Redis: the given claim")
+        else:
+            c.check(volume.get("emptyDir", {}).get("sizeLimit"), "evaluation Redis: an emptyDir with a size limit")
+    port = next((p["containerPort"] for p in redis.get("ports", []) if p.get("name") == "redis"), None)
+    c.equal(port, 6379, "evaluation Redis: container port redis is 6379")
+    c.equal(pairs.get("--port"), "6379", "evaluation Redis listens on 6379")
+    readiness = redis.get("readinessProbe", {})
+    c.check("exec" in readiness or readiness.get("tcpSocket", {}).get("port") in ("redis", 6379),
+            "evaluation Redis: a readiness probe")
+    c.check("redis-cli" in " ".join(readiness.get("exec", {}).get("command", [])) or "tcpSocket" in readiness,
+            "evaluation Redis: the readiness probe asks Redis")
+    svc_ports = svc["spec"]["ports"]
+    c.check(len(svc_ports) == 1 and svc_ports[0]["port"] == 6379 and svc_ports[0]["targetPort"] in ("redis", 6379),
+            "the Redis Service's port 6379 reaches the container's")
+
+    # launchguard uses it (unless redis.url names another Redis, which the chart refuses).
+    c.equal(r.flags.get("--redis-url"), f"redis://{name}:6379", "launchguard's --redis-url is the Redis Service")
+    password = v["redis"]["passwordSecret"]
+    env = {e["name"]: e.get("valueFrom", {}).get("secretKeyRef") for e in redis.get("env", [])}
+    if password:
+        ref = {"name": password, "key": v["redis"]["passwordSecretKey"]}
+        c.equal(pairs.get("--requirepass"), "$(REDIS_PASSWORD)", "evaluation Redis requires launchguard's password")
+        c.equal(env.get("REDIS_PASSWORD"), ref, "REDIS_PASSWORD from redis.passwordSecret")
+        c.equal(env.get("REDISCLI_AUTH"), ref, "the readiness probe's redis-cli authenticates")
+    else:
+        c.check("--requirepass" not in pairs and not env, "no password without redis.passwordSecret")
+
+    policies = [np for np in of_kind(r.docs, "NetworkPolicy") if np["metadata"]["name"] == name]
+    c.equal(len(policies), 1 if v["networkPolicy"]["enabled"] else 0,
+            "a NetworkPolicy for the evaluation Redis when networkPolicy.enabled")
+    for np in policies:
+        s = np["spec"]
+        c.equal(s["podSelector"]["matchLabels"], spec["selector"]["matchLabels"], "Redis NetworkPolicy selects Redis")
+        c.equal(set(s["policyTypes"]), {"Ingress", "Egress"}, "Redis NetworkPolicy types")
+        c.equal(s.get("ingress"), [{"ports": [{"port": "redis", "protocol": "TCP"}],
+                                    "from": [{"podSelector": {"matchLabels": launchguard_selector}}]}],
+                "Redis receives on its port from launchguard's pods only")
+        c.equal(s.get("egress") or [], [], "Redis sends nothing")

@@ -41,6 +41,41 @@ app.kubernetes.io/part-of: launchguard
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
+{{/*
+The evaluation Redis (redis.evaluation.enabled): the name of its Deployment and Service,
+a DNS label of at most 63 characters.
+*/}}
+{{- define "launchguard.redisName" -}}
+{{- printf "%s-redis" (include "launchguard.fullname" . | trunc 57 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+Labels that select the evaluation Redis's pod. Its name label is not launchguard's, so
+launchguard's Service, Deployment, PodDisruptionBudget and NetworkPolicy never select it.
+*/}}
+{{- define "launchguard.redisSelectorLabels" -}}
+app.kubernetes.io/name: redis
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "launchguard.redisLabels" -}}
+helm.sh/chart: {{ include "launchguard.chart" . }}
+{{ include "launchguard.redisSelectorLabels" . }}
+app.kubernetes.io/version: {{ toString .Values.redis.evaluation.image.tag | quote }}
+app.kubernetes.io/component: state-store
+app.kubernetes.io/part-of: launchguard
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* The Redis launchguard uses: redis.url, else the evaluation Redis's Service, else none (""). */}}
+{{- define "launchguard.redisURL" -}}
+{{- if .Values.redis.url -}}
+{{- .Values.redis.url -}}
+{{- else if .Values.redis.evaluation.enabled -}}
+{{- printf "redis://%s:6379" (include "launchguard.redisName" .) -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "launchguard.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "launchguard.fullname" .) .Values.serviceAccount.name -}}
@@ -163,8 +198,12 @@ the mounted ConfigMap.
 {{/* Refuses values that would render a broken or unsafe install, saying why. */}}
 {{- define "launchguard.validate" -}}
 {{- $replicas := int .Values.replicaCount -}}
-{{- if and (gt $replicas 1) (not .Values.redis.url) -}}
-{{- fail (printf "replicaCount is %d but redis.url is empty. Each replica keeps its own embedded state store (alerts, first-seen images, rate baselines, processed audit ids), so several replicas without a shared store would split rate limits, duplicate alerts and raise an alert twice for a retried audit batch. Set redis.url (and redis.passwordSecret), or keep replicaCount: 1." $replicas) -}}
+{{- $redisURL := include "launchguard.redisURL" . -}}
+{{- if and .Values.redis.url .Values.redis.evaluation.enabled -}}
+{{- fail (printf "redis.url is %q and redis.evaluation.enabled is true: launchguard would use redis.url and the evaluation Redis would run unused. Set redis.url for a Redis you run, or redis.evaluation.enabled alone to try the multi-replica mode" .Values.redis.url) -}}
+{{- end -}}
+{{- if and (gt $replicas 1) (not $redisURL) -}}
+{{- fail (printf "replicaCount is %d but redis.url is empty and redis.evaluation.enabled is false. Each replica keeps its own embedded state store (alerts, first-seen images, rate baselines, processed audit ids), so several replicas without a shared store would split rate limits, duplicate alerts and raise an alert twice for a retried audit batch. Set redis.url (and redis.passwordSecret) to a Redis you run, set redis.evaluation.enabled=true to try it with a single Redis the chart starts (not for production), or keep replicaCount: 1." $replicas) -}}
 {{- end -}}
 {{- if lt $replicas 1 -}}
 {{- fail "replicaCount must be at least 1: without a pod every admission call fails" -}}
@@ -191,7 +230,16 @@ the mounted ConfigMap.
 {{- if and .Values.clientCA.enabled (not .Values.clientCA.pem) (not .Values.clientCA.existingConfigMap) -}}
 {{- fail "clientCA.enabled needs clientCA.pem or clientCA.existingConfigMap" -}}
 {{- end -}}
-{{- if and .Values.redis.passwordSecret (not .Values.redis.url) -}}
-{{- fail "redis.passwordSecret is set but redis.url is empty" -}}
+{{- if and .Values.redis.passwordSecret (not $redisURL) -}}
+{{- fail "redis.passwordSecret is set but redis.url is empty and redis.evaluation.enabled is false" -}}
+{{- end -}}
+{{- $redisTimeout := toString .Values.redis.timeout -}}
+{{- $redisTimeoutMs := 0 -}}
+{{- if regexMatch "^[0-9]+(ms|s)$" $redisTimeout -}}
+{{- $redisTimeoutMs = int (regexFind "^[0-9]+" $redisTimeout) -}}
+{{- if not (hasSuffix "ms" $redisTimeout) -}}{{- $redisTimeoutMs = mul $redisTimeoutMs 1000 -}}{{- end -}}
+{{- end -}}
+{{- if or (lt (int $redisTimeoutMs) 1) (gt (int $redisTimeoutMs) 10000) -}}
+{{- fail (printf "redis.timeout %q: launchguard accepts a duration from 1ms to 10s, such as 250ms or 1s" $redisTimeout) -}}
 {{- end -}}
 {{- end -}}
