@@ -10,7 +10,7 @@ LISTEN ?= 127.0.0.1:8443
 OPS_LISTEN ?= 127.0.0.1:9090
 POLICY ?= deploy/examples/policy.yaml
 
-.PHONY: all deps configure build run test test-asan test-tsan test-fuzz fuzz certs docs emulate format clean
+.PHONY: all deps configure build run test test-asan test-tsan test-fuzz fuzz certs docs emulate bench format clean
 
 all: build
 
@@ -65,6 +65,10 @@ fuzz: deps
 # Replays the adversary emulation scenarios of tests/emulation/ against a fresh local server.
 emulate: build
 	@scripts/emulate $(BINARY)
+
+# The side-by-side benchmarks of docs/benchmarks.md (several minutes; run on an idle machine).
+bench: deps
+	@bench/run
 
 # Regenerates docs/rules.md from the rule catalog (a test fails when it is stale).
 docs: build

@@ -97,6 +97,7 @@ class server_app {
   void reload_tls();
   void save_trackers();
   void redis_recovered(std::chrono::milliseconds down_for, const std::string& cause);
+  std::size_t state_pool_threads() const { return std::max<std::size_t>(16, 8 * threads_); }
   void handle_signals();
   void wait_for_hangup();
 
@@ -258,7 +259,7 @@ bool server_app::open_redis() {
   redis_client::settings settings;
   settings.endpoint = *endpoint;
   settings.deadline = std::chrono::milliseconds(deadline->count());
-  settings.connections = threads_ + 4;  // the state pool's threads and the store writer
+  settings.connections = state_pool_threads() + 2;  // the state pool and the store writer
   redis_ = std::make_unique<redis_client>(settings);
   redis_->on_recovered([this](std::chrono::milliseconds down_for, std::string cause) {
     redis_recovered(down_for, cause);
@@ -361,9 +362,9 @@ void server_app::build_endpoints() {
                  options_.audit_rate_limit);
   if (api_token_) alerts_api_.emplace(*alerts_store_, *api_token_);
   if (redis_) {
-    // Enough threads that each I/O thread's requests can wait on Redis at once, and a queue
-    // of a few deadlines' worth of requests.
-    state_pool_.emplace(2 * threads_ + 2, 1024);
+    // A request's tracker calls are round trips in sequence, so throughput over Redis is
+    // bound by how many requests wait on it at once, not by CPU: many threads, mostly asleep.
+    state_pool_.emplace(state_pool_threads(), 1024);
     metrics_.gauge("launchguard_state_pool_queue_depth",
                    "Requests waiting for a thread that may call Redis.",
                    [this] { return static_cast<double>(state_pool_->queued()); });
