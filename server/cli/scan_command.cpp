@@ -60,10 +60,14 @@ void report(const std::string& input, std::size_t line, const decode_error& erro
 // and feeds them; returns the number of lines consumed.
 std::size_t scan_lines(json_decoder& decoder, scanner& scan, const std::string& buffer,
                        std::string_view text, const std::string& input, std::size_t first_line) {
+  // Events are large values: sized from the last chunk, the vector never moves them.
+  static std::size_t last_count = 0;
   std::vector<audit_event> events;
+  events.reserve(last_count);
   json_input view{text, buffer.capacity() - static_cast<std::size_t>(text.data() - buffer.data())};
   for (const auto& failed : decoder.audit_event_lines(view, events))
     report(input, first_line + failed.line - 1, failed.error);
+  last_count = events.size();
   scan.feed(events);
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
