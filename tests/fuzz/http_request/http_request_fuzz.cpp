@@ -129,7 +129,7 @@ struct server_stack {
           return store_writer::settings{p->dedup_window, p->alert_retention, p->max_alerts};
         },
         [this] { (void)store->save_trackers(trackers.drain_changes()); });
-    validate.emplace(policies(), trackers, *writer, sink);
+    validate.emplace(policies(), trackers, *writer, sink, metrics);
     audit.emplace(policies(), trackers, *writer, sink, metrics, self_identity{}, std::nullopt);
     alerts.emplace(*store, api_bearer_token());
     routes.emplace(webhook_routes::endpoints{*validate, *audit, &*alerts}, ready, metrics, false);
