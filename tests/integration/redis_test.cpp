@@ -294,5 +294,76 @@ TEST_F(replicas_test, redis_stopped_mid_run_degrades_then_recovers_without_a_res
   EXPECT_NE(at(0).metrics().find("launchguard_state_backend_up 1"), std::string::npos);
 }
 
+// What stops the start: a URL, password file or timeout that cannot be right. Each exits 1
+// with a message that names the flag.
+int start_with(const std::vector<std::string>& redis_flags, std::string& err) {
+  std::vector<std::string> args = {
+      LAUNCHGUARD_BINARY, "serve",
+      "--config",         (source_dir() / "deploy/examples/policy.yaml").string(),
+      "--tls-cert",       pki("server.crt"),
+      "--tls-key",        pki("server.key"),
+      "--listen",         "127.0.0.1:0",
+      "--ops-listen",     "127.0.0.1:0"};
+  args.insert(args.end(), redis_flags.begin(), redis_flags.end());
+  child_process process(args);
+  auto code = process.wait_exit(5s);
+  err = process.err();
+  return code.value_or(-1000);
+}
+
+TEST(redis_settings, a_url_that_is_not_redis_stops_the_start) {
+  std::string err;
+  EXPECT_EQ(start_with({"--redis-url", "http://127.0.0.1:6379"}, err), 1) << err;
+  EXPECT_NE(err.find("--redis-url http://127.0.0.1:6379"), std::string::npos) << err;
+  EXPECT_EQ(start_with({"--redis-url", "redis://127.0.0.1:99999"}, err), 1) << err;
+  EXPECT_NE(err.find("--redis-url"), std::string::npos) << err;
+}
+
+TEST(redis_settings, an_unreadable_password_file_stops_the_start) {
+  std::string err;
+  EXPECT_EQ(start_with({"--redis-url", "redis://127.0.0.1:6379", "--redis-password-file",
+                        "/nonexistent/redis-password"},
+                       err),
+            1)
+      << err;
+  EXPECT_NE(err.find("--redis-password-file is unreadable or empty"), std::string::npos) << err;
+  EXPECT_NE(err.find("/nonexistent/redis-password"), std::string::npos) << err;
+}
+
+TEST(redis_settings, a_timeout_out_of_range_stops_the_start) {
+  for (const char* timeout : {"0ms", "11s", "soon"}) {
+    std::string err;
+    EXPECT_EQ(
+        start_with({"--redis-url", "redis://127.0.0.1:6379", "--redis-timeout", timeout}, err), 1)
+        << timeout << ": " << err;
+    EXPECT_NE(err.find("--redis-timeout must be a duration from 1ms to 10s"), std::string::npos)
+        << err;
+  }
+}
+
+// Redis down at start is not a reason to refuse admission: the webhook serves with its
+// stateless rules and says so, as it does when Redis goes away later.
+TEST(redis_settings, redis_unreachable_at_start_still_serves_the_stateless_rules) {
+  std::string pattern = (fs::temp_directory_path() / "launchguard-redis-XXXXXX").string();
+  fs::path dir = ::mkdtemp(pattern.data());
+  write_file(dir / "policy.yaml", shared_policy);
+  server_process::options options;
+  options.config = (dir / "policy.yaml").string();
+  options.extra = {"--redis-url", "redis://127.0.0.1:" + std::to_string(free_port()),
+                   "--redis-timeout", "100ms"};
+  auto server_holder = std::make_unique<server_process>(options);
+  server_process& server = *server_holder;
+  EXPECT_NE(server.process().err().find("redis does not answer yet"), std::string::npos)
+      << server.process().err();
+  http_client client(server.webhook_port(), pki("ca.crt"));
+  http_answer answer = client.request("POST", "/validate",
+                                      pod_review("p", "registry.example.com/web:1", "bob").dump());
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  json response = json::parse(answer.body)["response"];
+  EXPECT_EQ(response["auditAnnotations"]["stateful-rules"], "not-evaluated") << answer.body;
+  server_holder.reset();
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace launchguard::testing
