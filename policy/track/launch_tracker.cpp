@@ -72,36 +72,49 @@ class rate_check {
 
   // Once per key and window, however many launches keep it above the line: the finding
   // carries the key, claimed by claim_reports() once the finding is known to be reported.
-  static violation once_per_window(violation v, const std::string& key) {
-    v.claim = "alerted:" + std::string(to_string(v.rule)) + ":" + key;
+  static std::string claim_key(rule_id rule, const std::string& key) {
+    return "alerted:" + std::string(to_string(rule)) + ":" + key;
+  }
+  static violation once_per_window(violation v, std::string claim) {
+    v.claim = std::move(claim);
     return v;
+  }
+  // Whether another change already reported this key in this window: claim_reports() would
+  // drop the finding, so it is not built (a burst keeps every launch above the line, and
+  // formatting a message per launch only to drop it was a tenth of the tracker's time).
+  bool reported(const std::string& claim) const {
+    auto held = store_.find(claim, c_.time_ms);
+    return held && (c_.origin.empty() || *held != c_.origin);
   }
 
   void count(const std::string& principal, violations& out) {
     const rate_settings& r = p_.rate;
     auto by_principal =
         store_.add_rate("rate:principal:" + principal, bucket_, 1, r.warmup_windows);
-    if (by_principal.window_total > static_cast<double>(r.per_principal)) {
+    if (by_principal.window_total > static_cast<double>(r.per_principal) &&
+        !reported(claim_key(rule_id::launch_rate_principal, principal))) {
       out.push_back(once_per_window(
           {rule_id::launch_rate_principal,
            principal + " launched " + number(by_principal.window_total) + " pods within " +
                format_duration(r.window) + " (rate.perPrincipal " +
                std::to_string(r.per_principal) + ")",
            {{"principal", principal}, {"launches", number(by_principal.window_total)}}},
-          principal));
+          claim_key(rule_id::launch_rate_principal, principal)));
     }
     const std::string& ns = c_.namespace_name;
     auto by_namespace = store_.add_rate("rate:namespace:" + ns, bucket_, 1, r.warmup_windows);
-    if (by_namespace.window_total > static_cast<double>(r.per_namespace)) {
+    if (by_namespace.window_total > static_cast<double>(r.per_namespace) &&
+        !reported(claim_key(rule_id::launch_rate_namespace, ns))) {
       out.push_back(
           once_per_window({rule_id::launch_rate_namespace,
                            number(by_namespace.window_total) + " pods launched in " + ns +
                                " within " + format_duration(r.window) + " (rate.perNamespace " +
                                std::to_string(r.per_namespace) + ")",
                            {{"launches", number(by_namespace.window_total)}}},
-                          ns));
+                          claim_key(rule_id::launch_rate_namespace, ns)));
     }
-    if (spiking(by_namespace, static_cast<double>(r.spike_minimum))) {
+    if (spiking(by_namespace, static_cast<double>(r.spike_minimum)) &&
+        !reported(claim_key(rule_id::launch_rate_spike, ns))) {
       out.push_back(once_per_window(
           {rule_id::launch_rate_spike,
            number(by_namespace.window_total) + " pods launched in " + ns + " within " +
@@ -110,7 +123,7 @@ class rate_check {
                "x the learned " + number(by_namespace.baseline),
            {{"launches", number(by_namespace.window_total)},
             {"baseline", number(by_namespace.baseline)}}},
-          ns));
+          claim_key(rule_id::launch_rate_spike, ns)));
     }
   }
 
@@ -142,7 +155,8 @@ class rate_check {
           resource{"gpu", pod.gpu, ceiling.gpu}}) {
       auto seen = store_.add_rate(std::string("rate:") + name + ":" + ns, bucket_, amount,
                                   p_.rate.warmup_windows);
-      if (amount > 0 && spiking(seen, floor)) {
+      if (amount > 0 && spiking(seen, floor) &&
+          !reported(claim_key(rule_id::resource_request_spike, ns + "/" + name))) {
         out.push_back(once_per_window(
             {rule_id::resource_request_spike,
              std::string(name) + " requested in " + ns + " within " +
@@ -152,7 +166,7 @@ class rate_check {
               {"resource", name},
               {"requested", number(seen.window_total)},
               {"baseline", number(seen.baseline)}}},
-            ns + "/" + name));
+            claim_key(rule_id::resource_request_spike, ns + "/" + name)));
       }
     }
   }
@@ -172,9 +186,11 @@ class rate_check {
 
 // The inventory is learning while it is younger than the warm-up: every image is new then.
 bool inventory_learning(const policy& p, tracker_store& store, std::int64_t now) {
-  std::string stamp = std::to_string(now);
-  store.add_if_absent("inventory:born", stamp, now);
-  auto born = store.find("inventory:born", now);
+  auto born = store.find("inventory:born", now);  // once set, one lookup per change
+  if (!born) {
+    store.add_if_absent("inventory:born", std::to_string(now), now);
+    born = store.find("inventory:born", now);
+  }
   std::int64_t since = now;
   if (born)
     std::from_chars(born->data(), born->data() + born->size(), since);  // junk: learning again
@@ -184,8 +200,12 @@ bool inventory_learning(const policy& p, tracker_store& store, std::int64_t now)
 void check_drift(tracker_store& store, const std::string& tagged, const std::string& digest,
                  std::int64_t now, const std::string& where, const std::string& origin,
                  violations& out) {
-  if (store.add_if_absent("tag:" + tagged, digest, now)) return;
-  auto first = store.find("tag:" + tagged, now);
+  std::string key = "tag:" + tagged;
+  auto first = store.find(key, now);
+  if (!first) {
+    if (store.add_if_absent(key, digest, now)) return;
+    first = store.find(key, now);
+  }
   if (!first || *first == digest) return;
   if (!claim_for(store, "tagdigest:" + tagged + "@" + digest, origin, now)) return;
   out.push_back(
@@ -228,10 +248,14 @@ user_info attributed(const user_info& requester, const std::string& principal) {
 
 bool claim_for(tracker_store& store, const std::string& key, const std::string& origin,
                std::int64_t now_ms, std::int64_t expires_ms) {
-  if (store.add_if_absent(key, origin, now_ms, expires_ms)) return true;
-  if (origin.empty()) return false;
+  // Looked up first: almost every claim is already held (an image seen before, an alert
+  // already raised), and then one lookup answers instead of two.
   auto held = store.find(key, now_ms);
-  return held && *held == origin;
+  if (!held) {
+    if (store.add_if_absent(key, origin, now_ms, expires_ms)) return true;
+    held = store.find(key, now_ms);  // another replica or thread took it meanwhile
+  }
+  return !origin.empty() && held && *held == origin;
 }
 
 findings claim_reports(tracker_store& store, findings judged, std::int64_t now_ms,
