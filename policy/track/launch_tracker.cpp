@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <optional>
 
 #include "policy/model/quantity.hpp"
 #include "policy/rules/image_ref.hpp"
@@ -61,6 +62,27 @@ std::string responsible(tracker_store& store, const kube_object& object, const s
   return requester;
 }
 
+// Whether a claim's holder is `origin` itself: a retry of the change that took it (an empty
+// origin owns nothing).
+bool held_by(const std::optional<std::string>& holder, const std::string& origin) {
+  return holder && !origin.empty() && *holder == origin;
+}
+
+struct found_or_added {
+  std::optional<std::string> value;  // the live value of the key
+  bool added = false;                // it is `value` because this call stored it
+};
+
+// The live value of `key`, storing `value` first when there is none. Looked up before the
+// insert: almost every key asked for (an image seen before, an alert already raised) is
+// there, and then one lookup answers instead of two (one round trip, over Redis).
+found_or_added find_or_add(tracker_store& store, const std::string& key, const std::string& value,
+                           std::int64_t now_ms, std::int64_t expires_ms = 0) {
+  if (auto held = store.find(key, now_ms)) return {std::move(held), false};
+  if (store.add_if_absent(key, value, now_ms, expires_ms)) return {value, true};
+  return {store.find(key, now_ms), false};  // another replica or thread took it meanwhile
+}
+
 class rate_check {
  public:
   rate_check(const policy& p, tracker_store& store, const tracked_change& c)
@@ -71,59 +93,57 @@ class rate_check {
         bucket_(bucket_of(c.time_ms, window_)) {}
 
   // Once per key and window, however many launches keep it above the line: the finding
-  // carries the key, claimed by claim_reports() once the finding is known to be reported.
-  static std::string claim_key(rule_id rule, const std::string& key) {
-    return "alerted:" + std::string(to_string(rule)) + ":" + key;
-  }
-  static violation once_per_window(violation v, std::string claim) {
-    v.claim = std::move(claim);
-    return v;
-  }
-  // Whether another change already reported this key in this window: claim_reports() would
-  // drop the finding, so it is not built (a burst keeps every launch above the line, and
-  // formatting a message per launch only to drop it was a tenth of the tracker's time).
-  bool reported(const std::string& claim) const {
-    auto held = store_.find(claim, c_.time_ms);
-    return held && (c_.origin.empty() || *held != c_.origin);
+  // carries its claim, taken by claim_reports() once the finding is known to be reported.
+  // When another change already holds the claim in this window, claim_reports() would drop
+  // the finding, so `build` is not called: a burst keeps every launch above the line, and
+  // each would otherwise format a message and take two store calls only to be dropped.
+  template <class build_fn>
+  void once_per_window(rule_id rule, const std::string& key, violations& out,
+                       build_fn&& build) const {
+    std::string claim = "alerted:" + std::string(to_string(rule)) + ":" + key;
+    auto holder = store_.find(claim, c_.time_ms);
+    if (holder && !held_by(holder, c_.origin)) return;
+    violation found = build();
+    found.claim = std::move(claim);
+    out.push_back(std::move(found));
   }
 
   void count(const std::string& principal, violations& out) {
     const rate_settings& r = p_.rate;
     auto by_principal =
         store_.add_rate("rate:principal:" + principal, bucket_, 1, r.warmup_windows);
-    if (by_principal.window_total > static_cast<double>(r.per_principal) &&
-        !reported(claim_key(rule_id::launch_rate_principal, principal))) {
-      out.push_back(once_per_window(
-          {rule_id::launch_rate_principal,
-           principal + " launched " + number(by_principal.window_total) + " pods within " +
-               format_duration(r.window) + " (rate.perPrincipal " +
-               std::to_string(r.per_principal) + ")",
-           {{"principal", principal}, {"launches", number(by_principal.window_total)}}},
-          claim_key(rule_id::launch_rate_principal, principal)));
+    if (by_principal.window_total > static_cast<double>(r.per_principal)) {
+      once_per_window(rule_id::launch_rate_principal, principal, out, [&] {
+        return violation{
+            rule_id::launch_rate_principal,
+            principal + " launched " + number(by_principal.window_total) + " pods within " +
+                format_duration(r.window) + " (rate.perPrincipal " +
+                std::to_string(r.per_principal) + ")",
+            {{"principal", principal}, {"launches", number(by_principal.window_total)}}};
+      });
     }
     const std::string& ns = c_.namespace_name;
     auto by_namespace = store_.add_rate("rate:namespace:" + ns, bucket_, 1, r.warmup_windows);
-    if (by_namespace.window_total > static_cast<double>(r.per_namespace) &&
-        !reported(claim_key(rule_id::launch_rate_namespace, ns))) {
-      out.push_back(
-          once_per_window({rule_id::launch_rate_namespace,
-                           number(by_namespace.window_total) + " pods launched in " + ns +
-                               " within " + format_duration(r.window) + " (rate.perNamespace " +
-                               std::to_string(r.per_namespace) + ")",
-                           {{"launches", number(by_namespace.window_total)}}},
-                          claim_key(rule_id::launch_rate_namespace, ns)));
+    if (by_namespace.window_total > static_cast<double>(r.per_namespace)) {
+      once_per_window(rule_id::launch_rate_namespace, ns, out, [&] {
+        return violation{rule_id::launch_rate_namespace,
+                         number(by_namespace.window_total) + " pods launched in " + ns +
+                             " within " + format_duration(r.window) + " (rate.perNamespace " +
+                             std::to_string(r.per_namespace) + ")",
+                         {{"launches", number(by_namespace.window_total)}}};
+      });
     }
-    if (spiking(by_namespace, static_cast<double>(r.spike_minimum)) &&
-        !reported(claim_key(rule_id::launch_rate_spike, ns))) {
-      out.push_back(once_per_window(
-          {rule_id::launch_rate_spike,
-           number(by_namespace.window_total) + " pods launched in " + ns + " within " +
-               format_duration(r.window) + ", " +
-               number(by_namespace.window_total / std::max(by_namespace.baseline, 0.001)) +
-               "x the learned " + number(by_namespace.baseline),
-           {{"launches", number(by_namespace.window_total)},
-            {"baseline", number(by_namespace.baseline)}}},
-          claim_key(rule_id::launch_rate_spike, ns)));
+    if (spiking(by_namespace, static_cast<double>(r.spike_minimum))) {
+      once_per_window(rule_id::launch_rate_spike, ns, out, [&] {
+        return violation{
+            rule_id::launch_rate_spike,
+            number(by_namespace.window_total) + " pods launched in " + ns + " within " +
+                format_duration(r.window) + ", " +
+                number(by_namespace.window_total / std::max(by_namespace.baseline, 0.001)) +
+                "x the learned " + number(by_namespace.baseline),
+            {{"launches", number(by_namespace.window_total)},
+             {"baseline", number(by_namespace.baseline)}}};
+      });
     }
   }
 
@@ -150,23 +170,23 @@ class rate_check {
       double amount;
       double floor;  // a namespace's window sum must exceed one pod's ceiling to be a spike
     };
-    for (const auto& [name, amount, floor] :
+    for (const resource& each :
          {resource{"cpu", pod.cpu, ceiling.cpu}, resource{"memory", pod.memory, ceiling.memory},
           resource{"gpu", pod.gpu, ceiling.gpu}}) {
-      auto seen = store_.add_rate(std::string("rate:") + name + ":" + ns, bucket_, amount,
+      const char* name = each.name;  // not a structured binding: clang 14 cannot capture one
+      auto seen = store_.add_rate(std::string("rate:") + name + ":" + ns, bucket_, each.amount,
                                   p_.rate.warmup_windows);
-      if (amount > 0 && spiking(seen, floor) &&
-          !reported(claim_key(rule_id::resource_request_spike, ns + "/" + name))) {
-        out.push_back(once_per_window(
-            {rule_id::resource_request_spike,
-             std::string(name) + " requested in " + ns + " within " +
-                 format_duration(p_.rate.window) + ": " + number(seen.window_total) +
-                 ", against a learned " + number(seen.baseline),
-             {{"scope", "namespace"},
-              {"resource", name},
-              {"requested", number(seen.window_total)},
-              {"baseline", number(seen.baseline)}}},
-            claim_key(rule_id::resource_request_spike, ns + "/" + name)));
+      if (each.amount > 0 && spiking(seen, each.floor)) {
+        once_per_window(rule_id::resource_request_spike, ns + "/" + name, out, [&] {
+          return violation{rule_id::resource_request_spike,
+                           std::string(name) + " requested in " + ns + " within " +
+                               format_duration(p_.rate.window) + ": " + number(seen.window_total) +
+                               ", against a learned " + number(seen.baseline),
+                           {{"scope", "namespace"},
+                            {"resource", name},
+                            {"requested", number(seen.window_total)},
+                            {"baseline", number(seen.baseline)}}};
+        });
       }
     }
   }
@@ -186,11 +206,7 @@ class rate_check {
 
 // The inventory is learning while it is younger than the warm-up: every image is new then.
 bool inventory_learning(const policy& p, tracker_store& store, std::int64_t now) {
-  auto born = store.find("inventory:born", now);  // once set, one lookup per change
-  if (!born) {
-    store.add_if_absent("inventory:born", std::to_string(now), now);
-    born = store.find("inventory:born", now);
-  }
+  auto born = find_or_add(store, "inventory:born", std::to_string(now), now).value;
   std::int64_t since = now;
   if (born)
     std::from_chars(born->data(), born->data() + born->size(), since);  // junk: learning again
@@ -200,13 +216,8 @@ bool inventory_learning(const policy& p, tracker_store& store, std::int64_t now)
 void check_drift(tracker_store& store, const std::string& tagged, const std::string& digest,
                  std::int64_t now, const std::string& where, const std::string& origin,
                  violations& out) {
-  std::string key = "tag:" + tagged;
-  auto first = store.find(key, now);
-  if (!first) {
-    if (store.add_if_absent(key, digest, now)) return;
-    first = store.find(key, now);
-  }
-  if (!first || *first == digest) return;
+  auto [first, added] = find_or_add(store, "tag:" + tagged, digest, now);
+  if (added || !first || *first == digest) return;
   if (!claim_for(store, "tagdigest:" + tagged + "@" + digest, origin, now)) return;
   out.push_back(
       {rule_id::image_tag_drift,
@@ -248,14 +259,8 @@ user_info attributed(const user_info& requester, const std::string& principal) {
 
 bool claim_for(tracker_store& store, const std::string& key, const std::string& origin,
                std::int64_t now_ms, std::int64_t expires_ms) {
-  // Looked up first: almost every claim is already held (an image seen before, an alert
-  // already raised), and then one lookup answers instead of two.
-  auto held = store.find(key, now_ms);
-  if (!held) {
-    if (store.add_if_absent(key, origin, now_ms, expires_ms)) return true;
-    held = store.find(key, now_ms);  // another replica or thread took it meanwhile
-  }
-  return !origin.empty() && held && *held == origin;
+  auto [holder, added] = find_or_add(store, key, origin, now_ms, expires_ms);
+  return added || held_by(holder, origin);
 }
 
 findings claim_reports(tracker_store& store, findings judged, std::int64_t now_ms,
