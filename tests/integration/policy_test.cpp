@@ -18,19 +18,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "launchguard-test-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~temp_dir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // Replaces a file the way an editor or kubectl cp would: write aside, then rename over it.
 void replace_file(const fs::path& path, const std::string& text) {
   fs::path aside = path.string() + ".tmp";

@@ -159,18 +159,15 @@ class replica {
 class replicas_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "launchguard-redis-XXXXXX").string();
-    dir_ = ::mkdtemp(pattern.data());
-    write_file(dir_ / "policy.yaml", shared_policy);
-    write_file(dir_ / "token", token + "\n");
+    write_file(dir_.path() / "policy.yaml", shared_policy);
+    write_file(dir_.path() / "token", token + "\n");
     redis_ = std::make_unique<redis_server>();
     for (int i = 0; i < 3; ++i)
-      replicas_.push_back(std::make_unique<replica>(dir_, redis_->url()));
+      replicas_.push_back(std::make_unique<replica>(dir_.path(), redis_->url()));
   }
   void TearDown() override {
     replicas_.clear();
     redis_.reset();
-    fs::remove_all(dir_);
   }
 
   replica& at(std::size_t i) { return *replicas_[i % replicas_.size()]; }
@@ -186,7 +183,7 @@ class replicas_test : public ::testing::Test {
     return found;
   }
 
-  fs::path dir_;
+  temp_dir dir_{"redis"};  // declared first: removed after the replicas that read it
   std::unique_ptr<redis_server> redis_;
   std::vector<std::unique_ptr<replica>> replicas_;
 };
@@ -344,15 +341,13 @@ TEST(redis_settings, a_timeout_out_of_range_stops_the_start) {
 // Redis down at start is not a reason to refuse admission: the webhook serves with its
 // stateless rules and says so, as it does when Redis goes away later.
 TEST(redis_settings, redis_unreachable_at_start_still_serves_the_stateless_rules) {
-  std::string pattern = (fs::temp_directory_path() / "launchguard-redis-XXXXXX").string();
-  fs::path dir = ::mkdtemp(pattern.data());
-  write_file(dir / "policy.yaml", shared_policy);
+  temp_dir dir("redis");  // outlives the server, which watches the policy's directory
+  write_file(dir.path() / "policy.yaml", shared_policy);
   server_process::options options;
-  options.config = (dir / "policy.yaml").string();
+  options.config = (dir.path() / "policy.yaml").string();
   options.extra = {"--redis-url", "redis://127.0.0.1:" + std::to_string(free_port()),
                    "--redis-timeout", "100ms"};
-  auto server_holder = std::make_unique<server_process>(options);
-  server_process& server = *server_holder;
+  server_process server(options);
   EXPECT_NE(server.process().err().find("redis does not answer yet"), std::string::npos)
       << server.process().err();
   http_client client(server.webhook_port(), pki("ca.crt"));
@@ -361,8 +356,6 @@ TEST(redis_settings, redis_unreachable_at_start_still_serves_the_stateless_rules
   ASSERT_EQ(answer.status, 200) << answer.body;
   json response = json::parse(answer.body)["response"];
   EXPECT_EQ(response["auditAnnotations"]["stateful-rules"], "not-evaluated") << answer.body;
-  server_holder.reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <stdlib.h>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace launchguard::testing {
@@ -25,6 +28,29 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
   std::ofstream out(path, std::ios::binary);
   out << text;
 }
+
+// A fresh directory under the system's temporary directory, removed with everything in it
+// when this goes out of scope (also when an assertion ends the test early).
+class temp_dir {
+ public:
+  explicit temp_dir(const std::string& name = "test") {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / ("launchguard-" + name + "-XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("cannot make a directory like " + pattern);
+    path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 // The case directories under tests/golden/<suite>, sorted by name.
 inline std::vector<std::string> golden_cases(const std::string& suite) {
