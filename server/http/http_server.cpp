@@ -3,6 +3,7 @@
 // http_message.hpp only, which keeps the build fast.
 #include "server/http/http_server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
 #include <mutex>
@@ -174,8 +175,11 @@ class session : public connection {
     // connection, which has not earned a long wait); the header deadline starts then.
     waiting_ = served_ == 0 ? wait::first_request : wait::next_request;
     tcp().expires_after(served_ == 0 ? owner_->limits.header : owner_->limits.idle);
+    // At least 4 KiB, and all the room the buffer already has: a review that fits one TLS
+    // record then arrives in one read, and the parser finds the whole request buffered.
+    std::size_t room = std::max<std::size_t>(4096, buffer_.capacity() - buffer_.size());
     self().stream().async_read_some(
-        buffer_.prepare(4096), [self = shared()](beast::error_code ec, std::size_t bytes) {
+        buffer_.prepare(room), [self = shared()](beast::error_code ec, std::size_t bytes) {
           self->waiting_ = wait::busy;
           if (ec) return self->close_now();  // closed by the client, idle timeout or shut_down
           self->buffer_.commit(bytes);
@@ -199,7 +203,31 @@ class session : public connection {
   std::shared_ptr<http_server::state> owner_;
 
  private:
+  // Parses what is already buffered, without I/O. True when that finished the current step
+  // (the header, when it was not done yet; otherwise the whole message) or found bytes that
+  // are not valid HTTP (`ec` says how); false when more bytes must be read. Most requests
+  // arrive in one read, so this spares them the async operations' hops through the
+  // scheduler and a deadline timer each.
+  bool parse_buffered(beast::error_code& ec) {
+    ec = {};
+    bool reading_header = !parser_->is_header_done();
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+        return false;
+      }
+      if (ec) return true;
+      if (reading_header && parser_->is_header_done()) return true;
+      if (used == 0) return false;
+    }
+    return parser_->is_done() || (reading_header && parser_->is_header_done());
+  }
+
   void read_header() {
+    beast::error_code ec;
+    if (parse_buffered(ec)) return on_header(ec);
     tcp().expires_after(owner_->limits.header);
     http::async_read_header(
         self().stream(), buffer_, *parser_,
@@ -277,6 +305,8 @@ class session : public connection {
   }
 
   void read_body() {
+    beast::error_code ec;
+    if (parse_buffered(ec)) return on_body(ec);
     tcp().expires_after(owner_->limits.body);
     http::async_read(self().stream(), buffer_, *parser_,
                      [self = shared()](beast::error_code ec, std::size_t) { self->on_body(ec); });
@@ -299,6 +329,11 @@ class session : public connection {
     http_request request = std::move(head_);
     request.body = std::move(parser_->release().body());
     ++served_;
+    // Room for the next request if it is as large as this one, so that it arrives in one read
+    // and parses without another hop (start_reading reads into all the room there is). At
+    // most a TLS record's 16 KiB: a connection's buffer costs only what its requests needed.
+    std::size_t next_room = std::min<std::size_t>(request.body.size() + 2048, 16 * 1024);
+    if (buffer_.capacity() < next_room) buffer_.reserve(next_room);
     // The answer may come from another thread (a store commit): back onto this strand.
     respond_fn respond = [self = shared(), keep_alive](http_response answer) {
       auto executor = self->tcp().get_executor();

@@ -1,5 +1,6 @@
 // The real server on loopback, over real TLS, with the checked-in test PKI.
 #include <signal.h>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -74,6 +75,54 @@ TEST_F(webhook_server, keeps_the_connection_alive_across_requests) {
         json::parse(answer.body)["response"]["auditAnnotations"]["decision-id"].get<std::string>());
   }
   EXPECT_EQ(ids.size(), 5u) << "every decision gets its own id";
+}
+
+std::string raw_post(const std::string& body) {
+  return "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+std::string uid_of(const http_answer& answer) {
+  return json::parse(answer.body)["response"]["uid"].get<std::string>();
+}
+
+// The server parses what one read brought before it reads again: requests that arrive
+// together, in pieces, or larger than one TLS record must each get their own answer.
+TEST_F(webhook_server, answers_requests_however_their_bytes_arrive) {
+  auto client = connect();
+  json first = json::parse(example_review()), second = first;
+  second["request"]["uid"] = "second-uid";
+  client.write(raw_post(first.dump()) + raw_post(second.dump()));  // pipelined in one write
+  http_answer a = client.read_answer();
+  http_answer b = client.read_answer();
+  ASSERT_EQ(a.status, 200) << a.body;
+  ASSERT_EQ(b.status, 200) << b.body;
+  EXPECT_EQ(uid_of(a), "3b0c4b5e-8f2a-4c1e-9d6a-2f7e5c1a9b10");
+  EXPECT_EQ(uid_of(b), "second-uid");
+
+  std::string split = raw_post(second.dump());  // in three writes: the header, then the body
+  std::size_t header_end = split.find("\r\n\r\n");
+  client.write(split.substr(0, header_end / 2));
+  std::this_thread::sleep_for(50ms);
+  client.write(split.substr(header_end / 2, header_end + 4 + 100 - header_end / 2));
+  std::this_thread::sleep_for(50ms);
+  client.write(split.substr(header_end + 4 + 100));
+  http_answer c = client.read_answer();
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(uid_of(c), "second-uid");
+
+  json large = first;  // 40 KB: three TLS records
+  large["request"]["object"]["metadata"]["annotations"]["padding"] = std::string(40000, 'x');
+  large["request"]["uid"] = "large-uid";
+  for (int i = 0; i < 2; ++i) {
+    http_answer d = client.request("POST", "/validate", large.dump());
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_EQ(uid_of(d), "large-uid");
+  }
+  http_answer e = client.request("POST", "/validate", first.dump());
+  ASSERT_EQ(e.status, 200) << e.body;
+  EXPECT_EQ(uid_of(e), "3b0c4b5e-8f2a-4c1e-9d6a-2f7e5c1a9b10");
 }
 
 TEST_F(webhook_server, rejects_malformed_json_and_keeps_serving) {
