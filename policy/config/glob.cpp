@@ -1,5 +1,7 @@
 #include "policy/config/glob.hpp"
 
+#include <algorithm>
+
 namespace launchguard {
 
 glob glob::name(std::string_view pattern) {
@@ -46,12 +48,43 @@ bool glob::has_wildcard() const {
 }
 
 bool glob::matches(std::string_view text) const {
-  // The set of text positions reachable after each token, as a byte per position.
+  // The shapes policies are made of answered directly: "name", "prefix*", "prefix**".
+  if (tokens_.empty()) return text.empty();
+  std::size_t head = 0;
+  if (tokens_.front().type == kind::literal) {
+    const std::string& literal = tokens_.front().literal;
+    if (text.substr(0, literal.size()) != literal) return false;
+    head = literal.size();
+  }
+  std::size_t rest = tokens_.size() - (head > 0 ? 1 : 0);
+  if (rest == 0) return text.size() == head;
+  if (rest == 1 && tokens_.back().type != kind::literal) {
+    return tokens_.back().type == kind::double_star ||
+           text.find('/', head) == std::string_view::npos;
+  }
+  return matches_from(text, head > 0 ? 1 : 0, head);
+}
+
+// The general case, after `first_token` matched text[0, start): the set of text positions
+// reachable after each token, as a byte per position, on the stack for the usual lengths.
+bool glob::matches_from(std::string_view text, std::size_t first_token, std::size_t start) const {
   const std::size_t n = text.size();
-  std::vector<unsigned char> reach(n + 1, 0), next(n + 1, 0);
-  reach[0] = 1;
-  for (const auto& t : tokens_) {
-    std::fill(next.begin(), next.end(), 0);
+  constexpr std::size_t on_stack = 256;
+  unsigned char stack_reach[on_stack + 1], stack_next[on_stack + 1];
+  std::vector<unsigned char> heap_reach, heap_next;
+  unsigned char* reach = stack_reach;
+  unsigned char* next = stack_next;
+  if (n > on_stack) {
+    heap_reach.resize(n + 1);
+    heap_next.resize(n + 1);
+    reach = heap_reach.data();
+    next = heap_next.data();
+  }
+  std::fill(reach, reach + n + 1, 0);
+  reach[start] = 1;
+  for (std::size_t i = first_token; i < tokens_.size(); ++i) {
+    const token& t = tokens_[i];
+    std::fill(next, next + n + 1, 0);
     bool any = false;
     switch (t.type) {
       case kind::literal:
@@ -87,7 +120,7 @@ bool glob::matches(std::string_view text) const {
       }
     }
     if (!any) return false;
-    reach.swap(next);
+    std::swap(reach, next);
   }
   return reach[n] != 0;
 }

@@ -32,6 +32,7 @@ class glob {
     std::string literal;
   };
   static glob compile(std::string_view pattern, bool slash_aware);
+  bool matches_from(std::string_view text, std::size_t first_token, std::size_t start) const;
 
   std::string text_;
   std::vector<token> tokens_;

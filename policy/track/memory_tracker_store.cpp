@@ -52,13 +52,16 @@ void memory_tracker_store::link_newest(shard& s, entry& e) {
   if (s.oldest == nullptr) s.oldest = &e;
 }
 
+void memory_tracker_store::make_newest(shard& s, entry& e) {
+  if (s.newest == &e) return;
+  unlink(s, e);
+  link_newest(s, e);
+}
+
 memory_tracker_store::entry& memory_tracker_store::touch(shard& s, std::uint64_t key) {
   auto found = s.entries.find(key);
   if (found != s.entries.end()) {
-    if (s.newest != &found->second) {
-      unlink(s, found->second);
-      link_newest(s, found->second);
-    }
+    make_newest(s, found->second);
     return found->second;
   }
   while (s.entries.size() >= per_shard_ && s.oldest != nullptr) {
@@ -105,7 +108,7 @@ std::optional<std::string> memory_tracker_store::find(const std::string& key, st
   auto found = s.entries.find(k);
   if (found == s.entries.end() || found->second.value == nullptr) return std::nullopt;
   if (found->second.expires_ms != 0 && found->second.expires_ms <= now_ms) return std::nullopt;
-  touch(s, k);
+  make_newest(s, found->second);  // touch() without looking the key up again
   return *found->second.value;
 }
 

@@ -75,6 +75,7 @@ class memory_tracker_store : public tracker_store {
   entry& touch(shard& s, std::uint64_t key);  // with the shard locked
   static void unlink(shard& s, entry& e);
   static void link_newest(shard& s, entry& e);
+  static void make_newest(shard& s, entry& e);
 
   key_hasher hash_;
   std::array<shard, shard_count> shards_;

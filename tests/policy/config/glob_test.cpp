@@ -4,7 +4,9 @@
 
 #include "policy/config/glob.hpp"
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -208,6 +210,59 @@ TEST(glob_complexity, many_star_image_pattern_on_long_input_gives_the_right_answ
   // Single stars cannot cross the slashes, so they cannot reach the end.
   EXPECT_FALSE(glob::image(many_stars("*", 40, "")).matches(text));
   EXPECT_TRUE(glob::image(many_stars("*", 3, "")).matches("xaxaxax"));
+}
+
+// ---- against a reference -------------------------------------------------------------------
+
+// Backtracking, exponential, obviously right: `*` any run (without '/' in an image glob when
+// single), `**` any run.
+bool reference_match(std::string_view pattern, std::string_view text, bool slash_aware) {
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() != '*') {
+    return !text.empty() && text.front() == pattern.front() &&
+           reference_match(pattern.substr(1), text.substr(1), slash_aware);
+  }
+  std::size_t stars = pattern.find_first_not_of('*');
+  if (stars == std::string_view::npos) stars = pattern.size();
+  bool crosses = !slash_aware || stars >= 2;
+  for (std::size_t taken = 0; taken <= text.size(); ++taken) {
+    if (reference_match(pattern.substr(stars), text.substr(taken), slash_aware)) return true;
+    if (taken < text.size() && text[taken] == '/' && !crosses) break;
+  }
+  return false;
+}
+
+// The shapes with a shortcut ("a", "ab*", "ab**") and the general case, over every pattern
+// and text a small alphabet makes.
+TEST(glob_matching, agrees_with_a_backtracking_reference) {
+  std::uint32_t seed = 12345;
+  auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+  const char pattern_alphabet[] = {'a', 'b', '/', '*'};
+  const char text_alphabet[] = {'a', 'b', '/'};
+  int checked = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string pattern, text;
+    for (std::uint32_t i = next() % 7; i > 0; --i)
+      pattern += pattern_alphabet[next() % 4];
+    for (std::uint32_t i = next() % 9; i > 0; --i)
+      text += text_alphabet[next() % 3];
+    for (bool slash_aware : {false, true}) {
+      glob g = slash_aware ? glob::image(pattern) : glob::name(pattern);
+      ASSERT_EQ(g.matches(text), reference_match(pattern, text, slash_aware))
+          << (slash_aware ? "image" : "name") << " glob \"" << pattern << "\" on \"" << text
+          << "\"";
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 8000);
+}
+
+TEST(glob_matching, handles_texts_longer_than_its_stack_buffer) {
+  std::string long_name(1000, 'a');
+  EXPECT_TRUE(glob::name("a*a*a").matches(long_name));
+  EXPECT_FALSE(glob::name("a*b*a").matches(long_name));
+  EXPECT_TRUE(glob::image("a*a/**").matches(long_name + "/" + long_name));
+  EXPECT_FALSE(glob::image("a*a*").matches(long_name + "/" + long_name));
 }
 
 // ---- any_matches ---------------------------------------------------------------------------
