@@ -26,24 +26,23 @@ bool printable_without_space(std::string_view text) {
   return true;
 }
 
+// Registry and path of a name without tag or digest, as views into the name (or constants);
+// `library` when the path is a Docker Hub official image's and gets "library/" in front.
 struct split_name {
-  std::string registry;
-  std::string path;
+  std::string_view registry;
+  std::string_view path;
+  bool library = false;
 };
 
-// Registry and path of a name without tag or digest.
 split_name split_registry(std::string_view name) {
   std::size_t slash = name.find('/');
   if (slash != std::string_view::npos && is_registry(name.substr(0, slash))) {
-    std::string registry(name.substr(0, slash));
+    std::string_view registry = name.substr(0, slash);
     if (registry == "index.docker.io") registry = "docker.io";
-    std::string path(name.substr(slash + 1));
-    if (registry == "docker.io" && path.find('/') == std::string::npos) path = "library/" + path;
-    return {registry, path};
+    std::string_view path = name.substr(slash + 1);
+    return {registry, path, registry == "docker.io" && path.find('/') == std::string_view::npos};
   }
-  std::string path(name);
-  if (slash == std::string_view::npos) path = "library/" + path;
-  return {"docker.io", path};
+  return {"docker.io", name, slash == std::string_view::npos};
 }
 
 }  // namespace
@@ -68,17 +67,23 @@ image_ref parse_image(std::string_view reference) {
     if (out.tag.empty()) out.valid = false;
   }
   if (name.empty() || name.front() == '/' || name.back() == '/') out.valid = false;
-  auto [registry, path] = split_registry(name);
-  out.registry = std::move(registry);
-  out.path = std::move(path);
+  split_name split = split_registry(name);
+  out.registry.assign(split.registry);
+  constexpr std::string_view library = "library/";
+  out.path.reserve(split.path.size() + (split.library ? library.size() : 0));
+  if (split.library) out.path.append(library);
+  out.path.append(split.path);
   if (out.tag.empty() && out.digest.empty()) {
     out.tag = "latest";
     out.implicit_tag = true;
   }
-  out.repository = out.registry + "/" + out.path;
-  out.normalized = out.repository;
-  if (!out.tag.empty()) out.normalized += ":" + out.tag;
-  if (!out.digest.empty()) out.normalized += "@" + out.digest;
+  // Built in place: a reference is parsed for every container of every review.
+  out.repository.reserve(out.registry.size() + 1 + out.path.size());
+  out.repository.append(out.registry).append(1, '/').append(out.path);
+  out.normalized.reserve(out.repository.size() + 2 + out.tag.size() + out.digest.size());
+  out.normalized.append(out.repository);
+  if (!out.tag.empty()) out.normalized.append(1, ':').append(out.tag);
+  if (!out.digest.empty()) out.normalized.append(1, '@').append(out.digest);
   return out;
 }
 
