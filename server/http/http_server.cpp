@@ -21,6 +21,7 @@
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
 
+#include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
 
 namespace launchguard::server {
@@ -146,7 +147,7 @@ std::string_view path_of(beast::string_view target) {
   return t.substr(0, t.find('?'));
 }
 
-bool expects_continue(const http::request<http::string_body>& header) {
+bool expects_continue(const http::request_header<>& header) {
   auto expect = header[http::field::expect];
   return beast::iequals(expect, "100-continue");
 }
@@ -377,7 +378,7 @@ class session : public connection {
   std::uint64_t id_ = 0;
   std::string remote_address_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<request_body>> parser_;
   http::response<http::string_body> response_;
   http::response<http::empty_body> continue_;
   std::size_t body_limit_ = 0;

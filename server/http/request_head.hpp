@@ -3,7 +3,6 @@
 #include <string>
 
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "server/http/http_message.hpp"
 
@@ -11,8 +10,7 @@ namespace launchguard::server {
 
 // The request as endpoints see it, without its body or the peer's identity: what the
 // server's session screens before reading the body (and what the fuzz harness feeds it).
-inline http_request head_of(
-    const boost::beast::http::request<boost::beast::http::string_body>& message) {
+inline http_request head_of(const boost::beast::http::request_header<>& message) {
   namespace http = boost::beast::http;
   http_request out;
   out.method = std::string(message.method_string());

@@ -40,6 +40,7 @@
 #include "server/endpoints/bearer_token.hpp"
 #include "server/endpoints/routes.hpp"
 #include "server/endpoints/validate_endpoint.hpp"
+#include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/store/sqlite_store.hpp"
@@ -200,7 +201,7 @@ std::string_view path_of(beast::string_view target) {
 
 // Feeds what is left of the input to the parser until it wants more than there is. Returns
 // the bytes it used; `ec` is need_more when the input ends first.
-std::size_t feed(http::request_parser<http::string_body>& parser, std::string_view bytes,
+std::size_t feed(http::request_parser<request_body>& parser, std::string_view bytes,
                  bool until_done, beast::error_code& ec) {
   auto finished = [&] { return until_done ? parser.is_done() : parser.is_header_done(); };
   std::size_t used = 0;
@@ -216,7 +217,7 @@ std::size_t feed(http::request_parser<http::string_body>& parser, std::string_vi
 // One request of the connection, as session::on_header and on_body handle it. Returns false
 // when the connection ends after it (an error answer, no keep-alive, or the input runs out).
 bool serve_one(server_stack& server, std::string_view& rest) {
-  http::request_parser<http::string_body> parser;
+  http::request_parser<request_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(header_limit));
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   beast::error_code ec;
