@@ -3,8 +3,8 @@
 // The body type of the requests the server reads: Beast's string_body, except that the
 // string is reserved with the JSON decoder's padding behind the body and filled by appending.
 // string_body resizes first (zero-filling what it is about to overwrite) and reserves the
-// body's exact length, so padding it for the decoder moved the whole body to a new buffer;
-// together a fifth of the bytes a review costs to read.
+// body's exact length, so padding it for the decoder moved the whole body to a new buffer:
+// two needless passes over every body.
 
 #include <cstdint>
 #include <string>

@@ -101,7 +101,8 @@ TEST_F(webhook_server, answers_requests_however_their_bytes_arrive) {
   EXPECT_EQ(uid_of(a), "3b0c4b5e-8f2a-4c1e-9d6a-2f7e5c1a9b10");
   EXPECT_EQ(uid_of(b), "second-uid");
 
-  std::string split = raw_post(second.dump());  // in three writes: the header, then the body
+  // In three writes: half the header; the rest of it and 100 bytes of body; the rest.
+  std::string split = raw_post(second.dump());
   std::size_t header_end = split.find("\r\n\r\n");
   client.write(split.substr(0, header_end / 2));
   std::this_thread::sleep_for(50ms);
