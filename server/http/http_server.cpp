@@ -21,6 +21,7 @@
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
 
+#include "server/http/parse_step.hpp"
 #include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
 
@@ -204,26 +205,18 @@ class session : public connection {
   std::shared_ptr<http_server::state> owner_;
 
  private:
-  // Parses what is already buffered, without I/O. True when that finished the current step
-  // (the header, when it was not done yet; otherwise the whole message) or found bytes that
-  // are not valid HTTP (`ec` says how); false when more bytes must be read. Most requests
-  // arrive in one read, so this spares them the async operations' hops through the
+  // parse_step over what is already buffered: true when that finished the current step or
+  // found bytes that are not valid HTTP (`ec` says how), false when more must be read. Most
+  // requests arrive in one read, so this spares them the async operations' hops through the
   // scheduler and a deadline timer each.
   bool parse_buffered(beast::error_code& ec) {
+    auto buffered = buffer_.data();
+    std::size_t used = parse_step(
+        *parser_, std::string_view(static_cast<const char*>(buffered.data()), buffered.size()), ec);
+    buffer_.consume(used);
+    if (ec != http::error::need_more) return true;
     ec = {};
-    bool reading_header = !parser_->is_header_done();
-    while (!parser_->is_done() && buffer_.size() > 0) {
-      std::size_t used = parser_->put(buffer_.data(), ec);
-      buffer_.consume(used);
-      if (ec == http::error::need_more) {
-        ec = {};
-        return false;
-      }
-      if (ec) return true;
-      if (reading_header && parser_->is_header_done()) return true;
-      if (used == 0) return false;
-    }
-    return parser_->is_done() || (reading_header && parser_->is_header_done());
+    return false;
   }
 
   void read_header() {
@@ -330,10 +323,12 @@ class session : public connection {
     http_request request = std::move(head_);
     request.body = std::move(parser_->release().body());
     ++served_;
-    // Room for the next request if it is as large as this one, so that it arrives in one read
-    // and parses without another hop (start_reading reads into all the room there is). At
-    // most a TLS record's 16 KiB: a connection's buffer costs only what its requests needed.
-    std::size_t next_room = std::min<std::size_t>(request.body.size() + 2048, 16 * 1024);
+    // Room for the next request if it is as large as this one (its body and up to 2 KiB of
+    // headers), so that it arrives in one read and parses without another hop (start_reading
+    // reads into all the room there is). At most a TLS record's 16 KiB: a connection's buffer
+    // costs only what its requests needed.
+    constexpr std::size_t header_allowance = 2 * 1024, tls_record = 16 * 1024;
+    std::size_t next_room = std::min(request.body.size() + header_allowance, tls_record);
     if (buffer_.capacity() < next_room) buffer_.reserve(next_room);
     // The answer may come from another thread (a store commit): back onto this strand.
     respond_fn respond = [self = shared(), keep_alive](http_response answer) {

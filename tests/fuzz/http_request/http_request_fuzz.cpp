@@ -40,6 +40,7 @@
 #include "server/endpoints/bearer_token.hpp"
 #include "server/endpoints/routes.hpp"
 #include "server/endpoints/validate_endpoint.hpp"
+#include "server/http/parse_step.hpp"
 #include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
 #include "server/metrics/metrics.hpp"
@@ -199,21 +200,6 @@ std::string_view path_of(beast::string_view target) {
   return t.substr(0, t.find('?'));
 }
 
-// Feeds what is left of the input to the parser until it wants more than there is. Returns
-// the bytes it used; `ec` is need_more when the input ends first.
-std::size_t feed(http::request_parser<request_body>& parser, std::string_view bytes,
-                 bool until_done, beast::error_code& ec) {
-  auto finished = [&] { return until_done ? parser.is_done() : parser.is_header_done(); };
-  std::size_t used = 0;
-  while (!finished() && used < bytes.size()) {
-    std::size_t n = parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
-    used += n;
-    if (ec || n == 0) break;
-  }
-  if (!ec && !finished()) ec = http::error::need_more;
-  return used;
-}
-
 // One request of the connection, as session::on_header and on_body handle it. Returns false
 // when the connection ends after it (an error answer, no keep-alive, or the input runs out).
 bool serve_one(server_stack& server, std::string_view& rest) {
@@ -221,7 +207,7 @@ bool serve_one(server_stack& server, std::string_view& rest) {
   parser.header_limit(static_cast<std::uint32_t>(header_limit));
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   beast::error_code ec;
-  std::size_t used = feed(parser, rest, false, ec);
+  std::size_t used = parse_step(parser, rest, ec);  // the header
   if (ec == http::error::header_limit) {
     check_on_the_wire(error_response(431, "request headers too large"), false);
     return false;
@@ -253,7 +239,7 @@ bool serve_one(server_stack& server, std::string_view& rest) {
   }
   parser.body_limit(limit);
   // An `Expect: 100-continue` gets "100 Continue" before the body: nothing to check here.
-  used += feed(parser, rest.substr(used), true, ec);
+  used += parse_step(parser, rest.substr(used), ec);  // the body
   rest.remove_prefix(used);
   if (ec == http::error::body_limit) {
     check_on_the_wire(error_response(413, "request body too large"), false);

@@ -232,14 +232,13 @@ bool reference_match(std::string_view pattern, std::string_view text, bool slash
   return false;
 }
 
-// The shapes with a shortcut ("a", "ab*", "ab**") and the general case, over every pattern
-// and text a small alphabet makes.
+// The shapes with a shortcut ("a", "ab*", "ab**") and the general case, over 4,000 random
+// patterns and texts of a small alphabet, each as a name glob and as an image glob.
 TEST(glob_matching, agrees_with_a_backtracking_reference) {
   std::uint32_t seed = 12345;
   auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
   const char pattern_alphabet[] = {'a', 'b', '/', '*'};
   const char text_alphabet[] = {'a', 'b', '/'};
-  int checked = 0;
   for (int round = 0; round < 4000; ++round) {
     std::string pattern, text;
     for (std::uint32_t i = next() % 7; i > 0; --i)
@@ -251,10 +250,8 @@ TEST(glob_matching, agrees_with_a_backtracking_reference) {
       ASSERT_EQ(g.matches(text), reference_match(pattern, text, slash_aware))
           << (slash_aware ? "image" : "name") << " glob \"" << pattern << "\" on \"" << text
           << "\"";
-      ++checked;
     }
   }
-  EXPECT_EQ(checked, 8000);
 }
 
 TEST(glob_matching, handles_texts_longer_than_its_stack_buffer) {

@@ -8,25 +8,25 @@
 #include <boost/beast/http/parser.hpp>
 #include <gtest/gtest.h>
 
+#include "server/http/parse_step.hpp"
+
 namespace launchguard::server {
 namespace {
 
 namespace http = boost::beast::http;
 
-// Feeds `wire` to a fresh parser in pieces of `step` bytes; returns the parsed body.
+// Feeds `wire` to a fresh parser in pieces of `step` bytes, as the session feeds it what
+// each read brought; returns the parsed body.
 std::string parse(std::string_view wire, std::size_t step, std::size_t* capacity = nullptr) {
   http::request_parser<request_body> parser;
   std::string pending;
   for (std::size_t at = 0; at < wire.size() && !parser.is_done(); at += step) {
     pending += wire.substr(at, step);
-    // The parser stops after the header even when the body is there: put until it takes
-    // nothing more.
-    for (std::size_t used = 1; used > 0 && !parser.is_done();) {
-      boost::beast::error_code ec;
-      used = parser.put(boost::asio::buffer(pending), ec);
-      if (ec && ec != http::error::need_more) ADD_FAILURE() << ec.message();
-      pending.erase(0, used);
-    }
+    boost::beast::error_code ec;
+    do {  // the header is a step of its own: the body may be buffered behind it
+      pending.erase(0, parse_step(parser, pending, ec));
+    } while (!ec && !parser.is_done());
+    if (ec && ec != http::error::need_more) ADD_FAILURE() << ec.message();
   }
   EXPECT_TRUE(parser.is_done());
   if (capacity != nullptr) *capacity = parser.get().body().capacity();
