@@ -37,7 +37,8 @@ struct http_request {
 
 struct http_response {
   int status = 200;
-  std::string content_type = "application/json";
+  // Text with static storage (a literal): the answer may outlive whatever made it.
+  std::string_view content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
@@ -53,10 +54,10 @@ inline http_response json_response(int status, std::string body) {
 }
 
 inline http_response text_response(int status, std::string body,
-                                   std::string content_type = "text/plain; charset=utf-8") {
+                                   std::string_view content_type = "text/plain; charset=utf-8") {
   http_response answer;
   answer.status = status;
-  answer.content_type = std::move(content_type);
+  answer.content_type = content_type;
   answer.body = std::move(body);
   return answer;
 }

@@ -23,7 +23,6 @@
 #include <limits>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -43,6 +42,7 @@
 #include "server/http/parse_step.hpp"
 #include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
+#include "server/http/response_wire.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/store_writer.hpp"
@@ -146,18 +146,8 @@ struct server_stack {
 void check_on_the_wire(const http_response& answer, bool keep_alive) {
   if (answer.status < 100 || answer.status > 599)
     fuzz::fail("an answer with status " + std::to_string(answer.status), answer.body);
-  http::response<http::string_body> response;
-  response.version(11);
-  response.result(static_cast<unsigned>(answer.status));
-  response.set(http::field::content_type, answer.content_type);
-  for (const auto& [name, value] : answer.headers)
-    response.set(name, value);
-  response.body() = answer.body;
-  response.keep_alive(keep_alive);
-  response.prepare_payload();
-  std::ostringstream wire;
-  wire << response;
-  std::string bytes = wire.str();
+  std::string bytes;
+  write_response(answer, keep_alive, bytes);
 
   http::response_parser<http::string_body> parser;
   parser.eager(true);
