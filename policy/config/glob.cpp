@@ -37,6 +37,15 @@ glob glob::compile(std::string_view pattern, bool slash_aware) {
     out.tokens_.push_back({kind::literal, std::string(pattern.substr(i, end - i))});
     i = end;
   }
+  const auto& t = out.tokens_;
+  out.last_segment_ = slash_aware && t.size() >= 2 && t[0].type == kind::double_star &&
+                      t[1].type == kind::literal && t[1].literal.front() == '/' &&
+                      std::all_of(t.begin() + 1, t.end(), [&](const token& each) {
+                        if (each.type == kind::double_star) return false;
+                        std::string_view own = each.literal;
+                        if (&each == &t[1]) own.remove_prefix(1);
+                        return own.find('/') == std::string_view::npos;
+                      });
   return out;
 }
 
@@ -50,6 +59,10 @@ bool glob::has_wildcard() const {
 bool glob::matches(std::string_view text) const {
   // The shapes policies are made of answered directly: "name", "prefix*", "prefix**".
   if (tokens_.empty()) return text.empty();
+  if (last_segment_) {
+    std::size_t slash = text.rfind('/');
+    return slash != std::string_view::npos && matches_from(text.substr(slash), 1, 0);
+  }
   std::size_t head = 0;
   if (tokens_.front().type == kind::literal) {
     const std::string& literal = tokens_.front().literal;

@@ -36,6 +36,9 @@ class glob {
 
   std::string text_;
   std::vector<token> tokens_;
+  // "**/" then one path segment's pattern ("**/xmrig*", "**/*miner*"): only the text's last
+  // '/' can start the segment, so matching starts there instead of at every position.
+  bool last_segment_ = false;
 };
 
 // True when any of `globs` matches `text`.

@@ -137,17 +137,28 @@ string_pairs read_string_map(od::value value) {
 
 void reject_duplicate_keys(const string_pairs& pairs) {
   if (pairs.size() < 2) return;
+  auto repeated_key = [](std::string_view key) {
+    decode_failure failure(decode_errc::duplicate_key, "duplicate key");
+    failure.prepend_key(key);
+    return failure;
+  };
+  // Labels and annotations are a handful of keys: comparing each pair allocates nothing.
+  constexpr std::size_t compared_pairwise = 16;
+  if (pairs.size() <= compared_pairwise) {
+    for (std::size_t i = 1; i < pairs.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (pairs[i].first == pairs[j].first) throw repeated_key(pairs[i].first);
+      }
+    }
+    return;
+  }
   std::vector<std::string_view> keys;
   keys.reserve(pairs.size());
   for (const auto& entry : pairs)
     keys.push_back(entry.first);
   std::sort(keys.begin(), keys.end());
   auto repeated = std::adjacent_find(keys.begin(), keys.end());
-  if (repeated != keys.end()) {
-    decode_failure failure(decode_errc::duplicate_key, "duplicate key");
-    failure.prepend_key(*repeated);
-    throw failure;
-  }
+  if (repeated != keys.end()) throw repeated_key(*repeated);
 }
 
 }  // namespace launchguard::detail

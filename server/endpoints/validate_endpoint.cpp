@@ -1,5 +1,6 @@
 #include "server/endpoints/validate_endpoint.hpp"
 
+#include <charconv>
 #include <random>
 
 #include "policy/decode/json_decoder.hpp"
@@ -64,9 +65,12 @@ decision_ids::decision_ids() {
 
 std::string decision_ids::next() {
   std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed) + 1;
-  char text[17];
-  std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(n));
-  return prefix_ + text;
+  char text[16];
+  char* end = std::to_chars(text, text + sizeof text, n, 16).ptr;  // 16 hex digits at most
+  std::string id;
+  id.reserve(prefix_.size() + static_cast<std::size_t>(end - text));
+  id.append(prefix_).append(text, end);
+  return id;
 }
 
 void validate_endpoint::record(std::vector<alert> raised) {

@@ -95,6 +95,27 @@ TEST(json_decoder, rejects_a_duplicate_label_key) {
       << r.error().message;
 }
 
+// Small maps are checked pair by pair, larger ones sorted: both find the repeat.
+TEST(json_decoder, rejects_a_duplicate_key_in_a_map_of_any_size) {
+  for (int size : {2, 16, 17, 40}) {
+    int repeat = (size - 1) / 2;  // one of the keys before the last
+    std::string labels;
+    for (int i = 0; i < size - 1; ++i)
+      labels += "\"k" + std::to_string(i) + "\":\"v\",";
+    labels += "\"k" + std::to_string(repeat) + "\":\"again\"";
+    auto r =
+        decode(review_with_object(R"({"kind":"Pod","metadata":{"annotations":{)" + labels + "}}}"));
+    ASSERT_FALSE(r) << size;
+    EXPECT_EQ(r.error().code, decode_errc::duplicate_key);
+    EXPECT_NE(r.error().message.find("annotations.k" + std::to_string(repeat)), std::string::npos)
+        << r.error().message;
+    std::string unique = labels.substr(0, labels.rfind(','));
+    EXPECT_TRUE(
+        decode(review_with_object(R"({"kind":"Pod","metadata":{"annotations":{)" + unique + "}}}")))
+        << size;
+  }
+}
+
 TEST(json_decoder, rejects_a_field_read_twice_in_one_object) {
   auto r = decode(review_with_object(R"({"kind":"Pod","spec":{"hostPID":false,"hostPID":true}})"));
   ASSERT_FALSE(r);
