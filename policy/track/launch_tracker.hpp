@@ -13,11 +13,13 @@
 namespace launchguard {
 
 // A pod launch or a pod template change, as the trackers see it.
+// It refers to the request's own namespace and user (one is made per review: copying a
+// user's groups for it cost allocations on every admission), so it lives no longer than they.
 struct tracked_change {
   std::int64_t time_ms = 0;  // arrival time at admission, stageTimestamp in audit
-  std::string namespace_name;
+  const std::string& namespace_name;
   const kube_object* object = nullptr;  // the pod or the workload; its `pod` is set
-  user_info requester;                  // who sent the request (the impersonated user, if any)
+  const user_info& requester;           // who sent the request (the impersonated user, if any)
   bool launch = false;                  // a Pod CREATE: counts once toward the rate rules
   // Where the change comes from: an audit event's "auditID/stage", or a decision id. A retry
   // of the same origin (a batch answered 503 and sent again) reports again what the first
