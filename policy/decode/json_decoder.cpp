@@ -294,9 +294,12 @@ decode_result<std::size_t> json_decoder::audit_events(json_input input,
   return std::size_t{1};
 }
 
-std::vector<json_decoder::line_error> json_decoder::audit_event_lines(
-    json_input input, std::vector<audit_event>& out) {
-  std::vector<line_error> errors;
+namespace {
+
+// Calls `on_line(number, one)` for each line of `input` that is not blank, `one` being the
+// line with the rest of the buffer behind it as the decoder's padding. Numbers are 1-based.
+template <class on_line_fn>
+void for_each_line(json_input input, on_line_fn&& on_line) {
   std::string_view text = input.text;
   std::size_t start = 0;
   std::size_t line = 0;
@@ -305,16 +308,39 @@ std::vector<json_decoder::line_error> json_decoder::audit_event_lines(
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view content = text.substr(start, end - start);
-    std::size_t first = content.find_first_not_of(" \t\r");
-    if (first != std::string_view::npos) {
-      // The rest of the buffer after this line serves as the decoder's padding.
-      json_input one{content,
-                     input.capacity - static_cast<std::size_t>(content.data() - text.data())};
-      auto decoded = audit_events(one, out);
-      if (!decoded) errors.push_back({line, decoded.error()});
+    if (content.find_first_not_of(" \t\r") != std::string_view::npos) {
+      on_line(line, json_input{content, input.capacity - static_cast<std::size_t>(content.data() -
+                                                                                  text.data())});
     }
     start = end + 1;
   }
+}
+
+}  // namespace
+
+std::vector<json_decoder::line_error> json_decoder::audit_event_lines(
+    json_input input, std::vector<audit_event>& out) {
+  std::vector<line_error> errors;
+  for_each_line(input, [&](std::size_t line, json_input one) {
+    auto decoded = audit_events(one, out);
+    if (!decoded) errors.push_back({line, decoded.error()});
+  });
+  return errors;
+}
+
+std::vector<json_decoder::line_error> json_decoder::audit_event_lines(
+    json_input input, const line_events_fn& on_line) {
+  std::vector<line_error> errors;
+  std::vector<audit_event> events;  // one line's (usually one event), reused line after line
+  for_each_line(input, [&](std::size_t line, json_input one) {
+    events.clear();
+    auto decoded = audit_events(one, events);
+    if (!decoded) {
+      errors.push_back({line, decoded.error()});
+      return;
+    }
+    on_line(events);
+  });
   return errors;
 }
 

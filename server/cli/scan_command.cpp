@@ -1,13 +1,18 @@
 #include "server/cli/scan_command.hpp"
 
+#include <cstring>
 #include <iostream>
+#include <random>
 #include <unistd.h>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include "policy/decode/json_decoder.hpp"
 #include "policy/engine/audit.hpp"
+#include "policy/track/key_hash.hpp"
+#include "policy/track/tracker_key.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/store/sqlite_store.hpp"
 
@@ -26,50 +31,90 @@ class scanner {
         memory_(static_cast<std::size_t>(rules_->tracked_keys), &trackers_),
         self_(std::move(self)) {}
 
-  // Runs the detections over decoded events and stores their alerts. False on a store error.
-  bool feed(const std::vector<audit_event>& events) {
-    if (events.empty()) return true;
-    std::vector<input_alerts> batch;
-    batch.reserve(events.size());
+  // Runs the detections over decoded events; their alerts wait for commit(). An event seen
+  // before (the same auditID and stage: a log read twice, or two backends' logs together)
+  // is counted once and not observed again.
+  void observe(const std::vector<audit_event>& events) {
     for (const auto& e : events) {
-      batch.push_back({e.audit_id.empty() ? std::string() : e.audit_id + "/" + e.stage,
-                       observe(*rules_, e, memory_, self_)});
+      ++events_;
+      if (!e.audit_id.empty() &&
+          !seen_.insert(hash_(tracker_key(e.audit_id, "/", e.stage))).second) {
+        ++repeated_;
+        continue;
+      }
+      std::vector<alert> raised = launchguard::observe(*rules_, e, memory_, self_);
+      if (!raised.empty()) pending_.push_back({std::string(), std::move(raised)});
     }
-    events_ += events.size();
-    auto committed = store_.commit(std::move(batch), rules_->dedup_window);
+  }
+
+  // Stores the alerts observed since the last commit. False on a store error.
+  bool commit() {
+    if (pending_.empty()) return true;
+    auto committed = store_.commit(std::move(pending_), rules_->dedup_window);
+    pending_.clear();
     if (!committed) std::cerr << "launchguard: " << committed.error().message << "\n";
     return committed.has_value();
   }
 
+  bool feed(const std::vector<audit_event>& events) {
+    observe(events);
+    return commit();
+  }
+
   std::size_t events() const { return events_; }
+  std::size_t repeated() const { return repeated_; }
 
  private:
+  // Audit IDs come from clients (the Audit-ID header): the key is secret so that nobody
+  // can name an event that collides with another and hide it.
+  static key_hasher random_hasher() {
+    std::random_device entropy;
+    auto word = [&] { return (std::uint64_t{entropy()} << 32) | entropy(); };
+    return key_hasher({word(), word()});
+  }
+
   std::shared_ptr<const policy> rules_;
   sqlite_store& store_;
   memory_tracker_store trackers_;
   audit_memory memory_;
   self_identity self_;
+  // Events already fed, by a keyed hash of "auditID/stage": 8 bytes an event instead of a
+  // row in the store (an insert cost more than decoding the event).
+  key_hasher hash_ = random_hasher();
+  std::unordered_set<std::uint64_t> seen_;
+  std::vector<input_alerts> pending_;  // observed, not yet committed
   std::size_t events_ = 0;
+  std::size_t repeated_ = 0;
 };
 
 void report(const std::string& input, std::size_t line, const decode_error& error) {
   std::cerr << input << ":" << line << ": skipped: " << error.message << "\n";
 }
 
+// memchr finds a newline many bytes at a time; std::count looks at each byte.
+std::size_t count_lines(std::string_view text) {
+  std::size_t lines = 0;
+  const char* at = text.data();
+  const char* end = at + text.size();
+  while ((at = static_cast<const char*>(
+              std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr) {
+    ++lines;
+    ++at;
+  }
+  return lines;
+}
+
 // Decodes the complete lines of `text` (inside `buffer`, whose spare capacity is the padding)
 // and feeds them; returns the number of lines consumed.
 std::size_t scan_lines(json_decoder& decoder, scanner& scan, const std::string& buffer,
                        std::string_view text, const std::string& input, std::size_t first_line) {
-  // Events are large values: sized from the last chunk, the vector never moves them.
-  static std::size_t last_count = 0;
-  std::vector<audit_event> events;
-  events.reserve(last_count);
   json_input view{text, buffer.capacity() - static_cast<std::size_t>(text.data() - buffer.data())};
-  for (const auto& failed : decoder.audit_event_lines(view, events))
+  auto failures = decoder.audit_event_lines(
+      view, [&](std::vector<audit_event>& events) { scan.observe(events); });
+  for (const auto& failed : failures)
     report(input, first_line + failed.line - 1, failed.error);
-  last_count = events.size();
-  scan.feed(events);
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  scan.commit();
+  return count_lines(text);
 }
 
 // One input, streamed in chunks of whole lines; a file that is one JSON document spread over
@@ -176,7 +221,9 @@ int run_scan(const scan_options& options) {
     unreadable = !scan_input(input, decoder, scan) || unreadable;
   bool failing = false;
   print_alerts(**store, options.format, fail_on, failing);
-  std::cerr << "launchguard: scanned " << scan.events() << " events\n";
+  std::cerr << "launchguard: scanned " << scan.events() << " events";
+  if (scan.repeated() > 0) std::cerr << " (" << scan.repeated() << " repeated, read once)";
+  std::cerr << "\n";
   if (unreadable) return 2;
   return failing ? 1 : 0;
 }

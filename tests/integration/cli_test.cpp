@@ -1,5 +1,8 @@
 // The offline subcommands, run as a user would: exit codes, output, errors on stderr.
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
+#include <string>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -192,6 +195,24 @@ TEST(cli_scan, reports_alerts_from_json_lines_and_skips_a_bad_line_by_number) {
       << "one exec alert for two stages:\n"
       << result.out;
   EXPECT_NE(result.err.find(log.string() + ":3: skipped"), std::string::npos) << result.err;
+  fs::remove(log);
+}
+
+// The same events twice (one log given twice, or two backends' copies): read once, so the
+// alerts and their counts are those of one reading.
+TEST(cli_scan, reads_a_repeated_event_once) {
+  auto log = scratch("audit-twice.log", scan_log());
+  auto once = run({"scan", "--config", example_policy(), "--format", "json", log.string()});
+  auto twice =
+      run({"scan", "--config", example_policy(), "--format", "json", log.string(), log.string()});
+  EXPECT_EQ(twice.code, 0) << twice.err;
+  ASSERT_EQ(std::count(twice.out.begin(), twice.out.end(), '\n'), 2) << twice.out;
+  std::istringstream lines(twice.out);
+  for (std::string line; std::getline(lines, line);)
+    EXPECT_EQ(nlohmann::json::parse(line)["count"], 1) << line;
+  EXPECT_NE(twice.err.find("scanned 6 events (3 repeated, read once)"), std::string::npos)
+      << twice.err;
+  EXPECT_EQ(once.err.find("repeated"), std::string::npos) << once.err;
   fs::remove(log);
 }
 
