@@ -115,6 +115,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     if (client != per_client.end() && --client->second == 0) per_client.erase(client);
     connections.erase(found);
   }
+  std::size_t open_connections() const {
+    std::lock_guard lock(mutex);
+    return connections.size();
+  }
   std::size_t hard_cap() const { return limits.max_connections + limits.max_connections / 16 + 1; }
   // Under the mutex. Asks one idle connection to close, one that never sent a request if
   // there is one (a client that keeps its connections fresh and silent is the likelier
@@ -408,9 +412,13 @@ class tls_session : public session<tls_session>, public std::enable_shared_from_
         stream_(std::move(socket), *context_) {
     // Asio asks OpenSSL to free a connection's 16 KiB read and write buffers whenever they
     // empty, so every request allocated and freed both again (and each large allocation
-    // made glibc consolidate its free lists). A webhook has few, busy keep-alive
-    // connections: keeping about 34 KiB a connection is the cheaper side.
-    SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    // made glibc consolidate its free lists). A webhook has a few busy keep-alive
+    // connections, and they keep their buffers (about 34 KiB each). A connection opened
+    // while many are open releases them as Asio intends: this one is registered after the
+    // count, so at most `buffers_kept` connections hold them, whoever opens thousands.
+    constexpr std::size_t buffers_kept = 256;  // about 9 MiB at most
+    if (owner_->open_connections() < buffers_kept)
+      SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
   }
 
   using std::enable_shared_from_this<tls_session>::shared_from_this;
