@@ -216,6 +216,32 @@ TEST(cli_scan, reads_a_repeated_event_once) {
   fs::remove(log);
 }
 
+// A log larger than the 1 MiB the scan reads at a time: line numbers stay right after the
+// first chunk, and a line split across two reads is decoded whole.
+TEST(cli_scan, numbers_lines_right_across_chunks) {
+  std::string text;
+  int lines = 0;
+  while (text.size() < 3 * 1024 * 1024) {
+    ++lines;
+    if (lines == 2500) {
+      text += "{broken\n";
+      continue;
+    }
+    text += scan_event("g" + std::to_string(lines), "ResponseComplete", "get", "pods", "",
+                       "2026-11-27T10:00:00Z") +
+            "\n";
+  }
+  ASSERT_GT(lines, 2500);
+  auto log = scratch("audit-large.log", text);
+  auto result = run({"scan", "--config", example_policy(), log.string()});
+  EXPECT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.err.find(log.string() + ":2500: skipped"), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 2) << result.err;
+  EXPECT_NE(result.err.find("scanned " + std::to_string(lines - 1) + " events"), std::string::npos)
+      << result.err;
+  fs::remove(log);
+}
+
 TEST(cli_scan, fail_on_exits_1_when_an_alert_reaches_the_severity) {
   auto log = scratch("audit-fail.log", scan_log());
   EXPECT_EQ(run({"scan", "--config", example_policy(), "--fail-on", "critical", log.string()}).code,
