@@ -4,6 +4,8 @@
 #include <charconv>
 #include <utility>
 
+#include "policy/model/joined.hpp"
+
 namespace launchguard {
 namespace {
 
@@ -154,6 +156,10 @@ std::string decision_id_of(const audit_event& e, const std::vector<glob>& webhoo
     if (any_matches(webhook_names, webhook)) return value;
   }
   return {};
+}
+
+std::string origin_of(const audit_event& e) {
+  return joined(e.audit_id, "/", e.stage);
 }
 
 bool is_dry_run(const audit_event& e) {

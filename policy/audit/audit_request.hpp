@@ -23,6 +23,10 @@ std::string kind_of_resource(std::string_view resource);
 // "<webhook-name>/decision-id"), or "".
 std::string decision_id_of(const audit_event& event, const std::vector<glob>& webhook_names);
 
+// "auditID/stage": what names one audit event. A batch the API server sends again repeats
+// it, and a log read twice does too.
+std::string origin_of(const audit_event& event);
+
 // True for requests the API server ran as a dry run (?dryRun=All): nothing was persisted.
 bool is_dry_run(const audit_event& event);
 

@@ -79,10 +79,6 @@ void correlate(const admission_request& r, const audit_event& e, const policy& p
                  {{"auditID", e.audit_id}, {"requestURI", e.request_uri}}});
 }
 
-std::string origin_of(const audit_event& e) {
-  return e.audit_id + "/" + e.stage;
-}
-
 // The trackers over what happened: a pod or workload created that admission did not see
 // (admission counted the others), and what nodes report running.
 tracked track_event(const admission_request& r, const audit_event& e, const policy& p,

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "policy/model/joined.hpp"
 #include "policy/model/quantity.hpp"
 #include "policy/rules/image_ref.hpp"
-#include "policy/track/tracker_key.hpp"
 
 namespace launchguard {
 namespace {
@@ -50,7 +50,7 @@ std::string number(double value) {
 }
 
 std::string owner_key(const std::string& ns, const std::string& kind, const std::string& name) {
-  return tracker_key("owner:", ns, "/", kind, "/", name);
+  return joined("owner:", ns, "/", kind, "/", name);
 }
 
 // Who is responsible for an object: whoever is responsible for its controller, when known.
@@ -101,7 +101,7 @@ class rate_check {
   template <class build_fn>
   void once_per_window(rule_id rule, const std::string& key, violations& out,
                        build_fn&& build) const {
-    std::string claim = tracker_key("alerted:", to_string(rule), ":", key);
+    std::string claim = joined("alerted:", to_string(rule), ":", key);
     auto holder = store_.find(claim, c_.time_ms);
     if (holder && !held_by(holder, c_.origin)) return;
     violation found = build();
@@ -175,10 +175,10 @@ class rate_check {
          {resource{"cpu", pod.cpu, ceiling.cpu}, resource{"memory", pod.memory, ceiling.memory},
           resource{"gpu", pod.gpu, ceiling.gpu}}) {
       const char* name = each.name;  // not a structured binding: clang 14 cannot capture one
-      auto seen = store_.add_rate(tracker_key("rate:", name, ":", ns), bucket_, each.amount,
+      auto seen = store_.add_rate(joined("rate:", name, ":", ns), bucket_, each.amount,
                                   p_.rate.warmup_windows);
       if (each.amount > 0 && spiking(seen, each.floor)) {
-        once_per_window(rule_id::resource_request_spike, tracker_key(ns, "/", name), out, [&] {
+        once_per_window(rule_id::resource_request_spike, joined(ns, "/", name), out, [&] {
           return violation{rule_id::resource_request_spike,
                            std::string(name) + " requested in " + ns + " within " +
                                format_duration(p_.rate.window) + ": " + number(seen.window_total) +
@@ -219,7 +219,7 @@ void check_drift(tracker_store& store, const std::string& tagged, const std::str
                  violations& out) {
   auto [first, added] = find_or_add(store, "tag:" + tagged, digest, now);
   if (added || !first || *first == digest) return;
-  if (!claim_for(store, tracker_key("tagdigest:", tagged, "@", digest), origin, now)) return;
+  if (!claim_for(store, joined("tagdigest:", tagged, "@", digest), origin, now)) return;
   out.push_back(
       {rule_id::image_tag_drift,
        tagged + " now resolves to " + digest + ", first seen as " + *first + " (" + where + ")",
@@ -233,9 +233,8 @@ void provenance(const policy& p, tracker_store& store, const tracked_change& c,
   for (const auto& container : c.object->pod->spec.containers) {
     image_ref ref = parse_image(container.image);
     if (!ref.valid) continue;
-    std::string key =
-        ref.digest.empty() ? ref.normalized : tracker_key(ref.repository, "@", ref.digest);
-    if (claim_for(store, tracker_key("image:", key), c.origin, c.time_ms) && !learning) {
+    std::string key = ref.digest.empty() ? ref.normalized : joined(ref.repository, "@", ref.digest);
+    if (claim_for(store, joined("image:", key), c.origin, c.time_ms) && !learning) {
       violation v{rule_id::image_first_seen,
                   "image " + key + " first seen, launched by " + principal + " in " +
                       c.namespace_name + (trusted ? "" : ", who is not a trusted deployer"),
@@ -246,7 +245,7 @@ void provenance(const policy& p, tracker_store& store, const tracked_change& c,
       out.push_back(std::move(v));
     }
     if (!ref.digest.empty() && !ref.implicit_tag && !ref.tag.empty()) {
-      check_drift(store, tracker_key(ref.repository, ":", ref.tag), ref.digest, c.time_ms,
+      check_drift(store, joined(ref.repository, ":", ref.tag), ref.digest, c.time_ms,
                   "in the pod spec", c.origin, out);
     }
   }
@@ -299,7 +298,7 @@ violations track_statuses(const policy& rules, tracker_store& store, const kube_
     if (at == std::string::npos) continue;  // a config digest, not what the registry serves
     image_ref ref = parse_image(status.image);
     if (!ref.valid || ref.implicit_tag || ref.tag.empty()) continue;
-    check_drift(store, tracker_key(ref.repository, ":", ref.tag), status.image_id.substr(at + 1),
+    check_drift(store, joined(ref.repository, ":", ref.tag), status.image_id.substr(at + 1),
                 time_ms,
                 "reported by the node for " + pod.metadata.namespace_name + "/" + pod.metadata.name,
                 origin, out);

@@ -1,18 +1,18 @@
 #include "server/cli/scan_command.hpp"
 
+#include <array>
 #include <cstring>
 #include <iostream>
-#include <random>
 #include <unistd.h>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include "policy/audit/audit_request.hpp"
 #include "policy/decode/json_decoder.hpp"
 #include "policy/engine/audit.hpp"
 #include "policy/track/key_hash.hpp"
-#include "policy/track/tracker_key.hpp"
 #include "server/app/policy_store.hpp"
 #include "server/store/sqlite_store.hpp"
 
@@ -24,12 +24,16 @@ constexpr std::size_t chunk_size = 1 << 20;
 // The detections and the store one scan feeds, across all its inputs.
 class scanner {
  public:
-  scanner(std::shared_ptr<const policy> rules, sqlite_store& store, self_identity self)
+  // `secret` keys the hashes of the events already fed: audit IDs come from clients (the
+  // Audit-ID header), so nobody must be able to name an event that collides with another.
+  scanner(std::shared_ptr<const policy> rules, sqlite_store& store, self_identity self,
+          std::array<std::uint64_t, 2> secret)
       : rules_(std::move(rules)),
         store_(store),
         trackers_(static_cast<std::size_t>(rules_->tracked_keys)),
         memory_(static_cast<std::size_t>(rules_->tracked_keys), &trackers_),
-        self_(std::move(self)) {}
+        self_(std::move(self)),
+        hash_(secret) {}
 
   // Runs the detections over decoded events; their alerts wait for commit(). An event seen
   // before (the same auditID and stage: a log read twice, or two backends' logs together)
@@ -37,8 +41,7 @@ class scanner {
   void observe(const std::vector<audit_event>& events) {
     for (const auto& e : events) {
       ++events_;
-      if (!e.audit_id.empty() &&
-          !seen_.insert(hash_(tracker_key(e.audit_id, "/", e.stage))).second) {
+      if (!e.audit_id.empty() && !seen_.insert(hash_(origin_of(e))).second) {
         ++repeated_;
         continue;
       }
@@ -65,14 +68,6 @@ class scanner {
   std::size_t repeated() const { return repeated_; }
 
  private:
-  // Audit IDs come from clients (the Audit-ID header): the key is secret so that nobody
-  // can name an event that collides with another and hide it.
-  static key_hasher random_hasher() {
-    std::random_device entropy;
-    auto word = [&] { return (std::uint64_t{entropy()} << 32) | entropy(); };
-    return key_hasher({word(), word()});
-  }
-
   std::shared_ptr<const policy> rules_;
   sqlite_store& store_;
   memory_tracker_store trackers_;
@@ -80,7 +75,7 @@ class scanner {
   self_identity self_;
   // Events already fed, by a keyed hash of "auditID/stage": 8 bytes an event instead of a
   // row in the store (an insert cost more than decoding the event).
-  key_hasher hash_ = random_hasher();
+  key_hasher hash_;
   std::unordered_set<std::uint64_t> seen_;
   std::vector<input_alerts> pending_;  // observed, not yet committed
   std::size_t events_ = 0;
@@ -214,7 +209,12 @@ int run_scan(const scan_options& options) {
   self_identity self;
   self.namespace_name = options.self_namespace;
   self.service_account = "system:serviceaccount:" + options.self_namespace + ":launchguard";
-  scanner scan(*rules, **store, self);
+  auto secret = (*store)->tracker_secret();  // fresh and random: the store is in memory
+  if (!secret) {
+    std::cerr << "launchguard: " << secret.error().message << "\n";
+    return 2;
+  }
+  scanner scan(*rules, **store, self, *secret);
   json_decoder decoder;
   bool unreadable = false;
   for (const auto& input : options.inputs)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "policy/audit/audit_request.hpp"
 #include "policy/decode/json_decoder.hpp"
 #include "server/endpoints/endpoint_util.hpp"
 #include "server/util/log.hpp"
@@ -127,7 +128,7 @@ void audit_endpoint::handle(http_request request, respond_fn respond) {
   try {
     std::lock_guard lock(memory_mutex_);
     for (const auto& e : events) {
-      batch.push_back({e.audit_id.empty() ? std::string() : e.audit_id + "/" + e.stage,
+      batch.push_back({e.audit_id.empty() ? std::string() : origin_of(e),
                        observe(*snapshot, e, *memory_, self_)});
     }
   } catch (const tracker_unavailable& unavailable) {

@@ -6,6 +6,7 @@
 #include "policy/decode/json_decoder.hpp"
 #include "policy/encode/review_response.hpp"
 #include "policy/engine/admission.hpp"
+#include "policy/model/joined.hpp"
 #include "server/endpoints/endpoint_util.hpp"
 #include "server/util/log.hpp"
 
@@ -67,10 +68,7 @@ std::string decision_ids::next() {
   std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed) + 1;
   char text[16];
   char* end = std::to_chars(text, text + sizeof text, n, 16).ptr;  // 16 hex digits at most
-  std::string id;
-  id.reserve(prefix_.size() + static_cast<std::size_t>(end - text));
-  id.append(prefix_).append(text, end);
-  return id;
+  return joined(prefix_, std::string_view(text, static_cast<std::size_t>(end - text)));
 }
 
 void validate_endpoint::record(std::vector<alert> raised) {

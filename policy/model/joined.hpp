@@ -5,12 +5,12 @@
 
 namespace launchguard {
 
-// A tracker key joined from its parts with one allocation: a Pod CREATE builds a dozen keys,
-// and `"a:" + b + "/" + c` reallocates at each step.
+// Text joined from its parts with one allocation, where `"a:" + b + "/" + c` reallocates at
+// each step: the keys a Pod CREATE gives the trackers (a dozen a review), decision ids.
 //
-//   tracker_key("owner:", ns, "/", kind, "/", name);  // "owner:prod/Deployment/web"
+//   joined("owner:", ns, "/", kind, "/", name);  // "owner:prod/Deployment/web"
 template <class... parts>
-std::string tracker_key(const parts&... each) {
+std::string joined(const parts&... each) {
   const std::string_view views[] = {std::string_view(each)...};
   std::size_t size = 0;
   for (std::string_view v : views)
