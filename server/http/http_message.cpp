@@ -5,8 +5,6 @@
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
 
-#include "server/http/response_wire.hpp"
-
 namespace launchguard::server {
 
 http_response error_response(int status, std::string_view message) {

@@ -25,7 +25,6 @@
 #include "server/http/parse_step.hpp"
 #include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
-#include "server/http/response_wire.hpp"
 
 namespace launchguard::server {
 namespace {

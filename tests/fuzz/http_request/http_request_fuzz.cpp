@@ -42,7 +42,6 @@
 #include "server/http/parse_step.hpp"
 #include "server/http/request_body.hpp"
 #include "server/http/request_head.hpp"
-#include "server/http/response_wire.hpp"
 #include "server/metrics/metrics.hpp"
 #include "server/store/sqlite_store.hpp"
 #include "server/store/store_writer.hpp"

@@ -255,7 +255,7 @@ TEST(glob_matching, agrees_with_a_backtracking_reference) {
 }
 
 // "**/" then one segment's pattern, the shape of the example policy's deny list: matched
-// from the text's last '/' only.
+// from the text's last '/' only ("**/xmrig*" in image_glob.contract_deny_pattern_...).
 TEST(glob_matching, last_segment_patterns_match_only_the_last_segment) {
   glob miner = glob::image("**/*miner*");
   EXPECT_TRUE(miner.matches("docker.io/library/xminer"));
@@ -263,11 +263,6 @@ TEST(glob_matching, last_segment_patterns_match_only_the_last_segment) {
   EXPECT_TRUE(miner.matches("/miner"));
   EXPECT_FALSE(miner.matches("miner"));  // no '/' for the pattern's own
   EXPECT_FALSE(miner.matches("docker.io/miner/nginx"));
-  glob xmrig = glob::image("**/xmrig*");
-  EXPECT_TRUE(xmrig.matches("docker.io/library/xmrig"));
-  EXPECT_TRUE(xmrig.matches("evil.io/xmrig-6.21"));
-  EXPECT_FALSE(xmrig.matches("docker.io/library/not-xmrig"));
-  EXPECT_FALSE(xmrig.matches("docker.io/xmrig/nginx"));
   // Not the shape: a '/' after the first segment, or a name glob whose '*' crosses '/'.
   EXPECT_TRUE(glob::image("**/a/b*").matches("x/y/a/bc"));
   EXPECT_TRUE(glob::name("**/miner*").matches("a/miner/x"));

@@ -1,5 +1,5 @@
-// The answer's bytes on the wire: what a client's HTTP parser reads back from them.
-#include "server/http/response_wire.hpp"
+// The answer's bytes on the wire (write_response): what a client's HTTP parser reads back.
+#include "server/http/http_message.hpp"
 
 #include <cstdint>
 #include <limits>
